@@ -1,0 +1,49 @@
+/**
+ * The `pam` command line: dispatches to a command; a `PamError` is printed as its one line and
+ * exits non-zero, anything else is a bug and keeps its stack trace.
+ */
+import { isPamError } from '../util/errors'
+import { auditCommand } from './commands/audit'
+
+type Command = (argv: string[]) => Promise<number>
+
+const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
+  audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
+}
+
+const usage = (): string =>
+  ['usage: pam COMMAND [flags]   (pam COMMAND --help for its flags)', '', 'commands:', ...Object.entries(COMMANDS).map(([n, [, what]]) => `  ${n.padEnd(10)} ${what}`)].join('\n')
+
+export const run = async (argv: string[]): Promise<number> => {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name === undefined ? 2 : 0
+  }
+  const entry = COMMANDS[name]
+  if (!entry) {
+    console.error(`pam: unknown command "${name}"\n${usage()}`)
+    return 2
+  }
+  try {
+    return await entry[0](rest)
+  } catch (e) {
+    if (isPamError(e)) {
+      console.error(e.message)
+      return 2
+    }
+    throw e
+  }
+}
+
+export const main = (argv: string[]): void => {
+  run(argv).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (e) => {
+      console.error(e)
+      process.exitCode = 1
+    },
+  )
+}
