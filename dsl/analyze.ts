@@ -110,8 +110,11 @@ const analyzeMerge = (
   for (let i = 1; i < parts.length; i++) {
     const next = merge === 'add' ? (sameShape(out, parts[i].output) ? out : undefined) : broadcastShapes(out, parts[i].output)
     if (next === undefined) {
-      const how = merge === 'add' ? 'the same shape' : 'a shape that broadcasts'
-      return E.left(shapeError(path, `${names[i]} to give ${how} as ${names[0]} ${formatShape(parts[0].output)} to ${merge}`, formatShape(parts[i].output)))
+      const want =
+        merge === 'add'
+          ? `${names[i]} to give the shape of ${names[0]}, ${formatShape(parts[0].output)}, to add them`
+          : `${names[i]} to give a shape that broadcasts against ${names[0]}'s ${formatShape(parts[0].output)}, to multiply them`
+      return E.left(shapeError(path, want, formatShape(parts[i].output)))
     }
     out = next
   }

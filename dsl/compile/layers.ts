@@ -45,9 +45,23 @@ const initializer = (init: Initializer, seed: number): TfInitializer => {
 // a primitive block
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * tfjs rewrites the keys *and string values* of a layer config between camelCase and snake_case
+ * when it saves and loads (`{"_tag":"Conv2d"}` comes back as `{"_tag":"_conv2d"}`); the DSL data
+ * therefore travels as its JSON in lower-case hex, which both conversions leave alone.
+ */
+const toHex = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('hex')
 export interface PrimitiveLayerArgs extends LayerArgs {
-  readonly block: Primitive
+  readonly block?: Primitive
+  /** Hex of the block's JSON (see above). */
+  readonly blockJson?: string
   readonly initSeed?: number
+}
+
+const fromJson = <A>(json: string | undefined, value: A | undefined, what: string): A => {
+  if (value !== undefined) return value
+  if (json === undefined) throw new Error(`a ${what} layer needs its DSL data`)
+  return JSON.parse(Buffer.from(json, 'hex').toString('utf8')) as A
 }
 
 export class PrimitiveLayer extends tfl.layers.Layer {
@@ -58,7 +72,7 @@ export class PrimitiveLayer extends tfl.layers.Layer {
 
   constructor(args: PrimitiveLayerArgs) {
     super(args)
-    this.block = args.block
+    this.block = fromJson(args.blockJson, args.block, 'PamPrimitive')
     this.initSeed = args.initSeed ?? 0
   }
 
@@ -104,7 +118,7 @@ export class PrimitiveLayer extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), block: this.block as unknown as tf.serialization.ConfigDictValue, initSeed: this.initSeed }
+    return { ...super.getConfig(), blockJson: toHex(this.block), initSeed: this.initSeed }
   }
 }
 
@@ -116,9 +130,9 @@ export class GateLayer extends tfl.layers.Layer {
   static readonly className = 'PamGate'
   readonly gate: Gate
 
-  constructor(args: LayerArgs & { readonly gate: Gate }) {
+  constructor(args: LayerArgs & { readonly gate?: Gate; readonly gateJson?: string }) {
     super(args)
-    this.gate = args.gate
+    this.gate = fromJson(args.gateJson, args.gate, 'PamGate')
   }
 
   override computeOutputShape(inputShape: LayerShape): tfl.Shape {
@@ -136,7 +150,7 @@ export class GateLayer extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), gate: this.gate as unknown as tf.serialization.ConfigDictValue }
+    return { ...super.getConfig(), gateJson: toHex(this.gate) }
   }
 }
 

@@ -1,0 +1,16 @@
+/** Starts the wasm backend for a test file (the default backend on machines without tfjs-node). */
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-wasm'
+import '@tensorflow/tfjs-backend-cpu'
+
+export const useBackend = async (name: 'wasm' | 'cpu' = 'wasm'): Promise<void> => {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`)
+  await tf.ready()
+}
+
+/** Largest |a − b| / max(1, |b|) over two arrays of the same length. */
+export const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let m = 0
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])))
+  return m
+}
