@@ -33,7 +33,10 @@ export const targetMargin = (head: MarginHead, cos: tf.Tensor1D): tf.Tensor1D =>
       const sin = tf.sqrt(tf.clipByValue(tf.sub(1, tf.square(cos)), 1e-12, 1))
       const phi = tf.sub(tf.mul(cos, Math.cos(head.m)), tf.mul(sin, Math.sin(head.m)))
       const fallback = tf.sub(cos, Math.sin(Math.PI - head.m) * head.m)
-      return tf.where(tf.greater(cos, Math.cos(Math.PI - head.m)), phi, fallback) as tf.Tensor1D
+      // a 0/1 mask through `step` (whose gradient is zero) rather than `where(greater(…))`:
+      // tfjs has no gradient for `greater`
+      const use = tf.step(tf.sub(cos, Math.cos(Math.PI - head.m)))
+      return tf.add(tf.mul(use, phi), tf.mul(tf.sub(1, use), fallback)) as tf.Tensor1D
     }
     case 'cosface':
       return tf.sub(cos, head.m)
@@ -46,9 +49,12 @@ export const targetMargin = (head: MarginHead, cos: tf.Tensor1D): tf.Tensor1D =>
 
 /** Logits `[N,K]`: `s · cos θ_j`, the target class replaced by its margin form. */
 export const marginLogits = (head: MarginHead, embeddings: tf.Tensor2D, weights: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D =>
+  tf.tidy(() => marginLogitsFromCosines(head, cosines(embeddings, weights), labels))
+
+/** `marginLogits` from cosines already computed (the training step also reads them for accuracy). */
+export const marginLogitsFromCosines = (head: MarginHead, cos: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D =>
   tf.tidy(() => {
-    const cos = cosines(embeddings, weights)
-    const k = weights.shape[1]
+    const k = cos.shape[1]
     const onehot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), k), 'float32')
     const cosTarget = tf.sum(tf.mul(cos, onehot), 1) as tf.Tensor1D
     const shift = tf.sub(targetMargin(head, cosTarget), cosTarget)
