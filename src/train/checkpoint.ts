@@ -68,6 +68,8 @@ export const writeCheckpoint = async (
   model: tfl.LayersModel,
   extra: ReadonlyMap<string, tf.Tensor>,
   position: RunPosition,
+  /** Small text files written into the checkpoint too (`pam.json`). */
+  texts: Readonly<Record<string, string>> = {},
 ): Promise<string> => {
   const root = checkpointsDir(runDir)
   fs.mkdirSync(root, { recursive: true })
@@ -84,6 +86,7 @@ export const writeCheckpoint = async (
     chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
   }
   writeFileAtomic(path.join(tmp, 'extra.bin'), Buffer.concat(chunks))
+  for (const [file, text] of Object.entries(texts)) writeFileAtomic(path.join(tmp, file), text)
   const state: StateFile = { version: 1, ...position, extra: entries, savedAt: new Date().toISOString() }
   writeFileAtomic(path.join(tmp, 'state.json'), JSON.stringify(state, null, 2))
   const final = path.join(root, name)
