@@ -4,11 +4,13 @@
  */
 import { isPamError } from '../util/errors'
 import { auditCommand } from './commands/audit'
+import { trainCommand } from './commands/train'
 
 type Command = (argv: string[]) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
+  train: [trainCommand, 'train a model from a JSON config (ArcFace, SGD, resumable)'],
 }
 
 const usage = (): string =>
