@@ -4,12 +4,14 @@
  */
 import { isPamError } from '../util/errors'
 import { auditCommand } from './commands/audit'
+import { benchCommand } from './commands/bench'
 import { trainCommand } from './commands/train'
 
 type Command = (argv: string[]) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
+  bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
   train: [trainCommand, 'train a model from a JSON config (ArcFace, SGD, resumable)'],
 }
 
