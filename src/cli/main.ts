@@ -5,6 +5,7 @@
 import { isPamError } from '../util/errors'
 import { auditCommand } from './commands/audit'
 import { benchCommand } from './commands/bench'
+import { synthCommand } from './commands/synth'
 import { trainCommand } from './commands/train'
 
 type Command = (argv: string[]) => Promise<number>
@@ -12,6 +13,7 @@ type Command = (argv: string[]) => Promise<number>
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
   bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
+  synth: [synthCommand, 'generate a synthetic pose-varying face dataset (train split + CFP-style test pairs)'],
   train: [trainCommand, 'train a model from a JSON config (ArcFace, SGD, resumable)'],
 }
 

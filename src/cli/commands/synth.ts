@@ -9,13 +9,8 @@
  */
 import { parseArgs } from 'util'
 import { isPamError } from '../../util/errors'
-import {
-  generateSynthDataset,
-  SYNTH_DEFAULTS,
-  SYNTH_PARAMETER_RULES,
-  type SynthParameters,
-  type SynthProgress,
-} from '../../data/synth/generate'
+import { generateSynthDataset, type SynthProgress } from '../../data/synth/generate'
+import { SYNTH_DEFAULTS, SYNTH_PARAMETER_RULES, type SynthParameters } from '../../data/synth/synth-config'
 
 /** Integer-valued flags and the parameter each sets. */
 const FLAGS: readonly (readonly [string, keyof SynthParameters])[] = [
