@@ -1,6 +1,7 @@
 /**
  * `pam train --config FILE --out DIR [--backend NAME]`   start a run
  * `pam train --resume DIR [--backend NAME]`               continue it from its latest checkpoint
+ * `pam train --config FILE --out DIR --continue`         start, or continue if DIR holds the run
  * `pam train --help-config`                               every config field and its default
  *
  * Prints the model's audit, generates a synthetic set on first use, shows progress, checkpoints,
@@ -18,7 +19,7 @@ import { PamError } from '../../util/errors'
 import { parseFlags, stringFlag } from '../args'
 import { initBackend } from '../backend-init'
 
-const USAGE = 'usage: pam train --config FILE --out DIR [--backend NAME] | pam train --resume DIR [--backend NAME] | pam train --help-config'
+const USAGE = 'usage: pam train --config FILE --out DIR [--continue] [--backend NAME] | pam train --resume DIR [--backend NAME] | pam train --help-config'
 
 export const configHelp = (): string =>
   [
@@ -43,6 +44,7 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
     config: { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'string' },
+    continue: { type: 'boolean' },
     backend: { type: 'string' },
     'help-config': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -63,14 +65,21 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   const out = resumeDir ?? (outFlag as string)
   const config = readConfig(resumeDir ? path.join(resumeDir, 'config.json') : (configFile as string))
   if (resumeDir && !latestCheckpoint(out)) throw new PamError(`${out}: no checkpoint to resume from (checkpoints/LATEST is missing)`)
-  if (!resumeDir && fs.existsSync(path.join(out, 'checkpoints', 'LATEST')))
+  const existing = !resumeDir && fs.existsSync(path.join(out, 'checkpoints', 'LATEST'))
+  if (existing && !values.continue)
     throw new PamError(`${out}: already holds a training run; continue it with pam train --resume ${out}, or choose another --out`)
+  if (existing) {
+    const saved = readConfig(path.join(out, 'config.json'))
+    if (encodeConfig(saved) !== encodeConfig(config))
+      throw new PamError(`${out}: holds a run of another config (${path.join(out, 'config.json')} differs from ${configFile}); choose another --out`)
+  }
+  const resuming = resumeDir !== undefined || existing
 
   const log = (s: string) => process.stderr.write(`${s}\n`)
   const backend = await initBackend(stringFlag(values, 'backend'))
   console.log(auditText(config))
-  console.log(`\nbackend ${backend}; config ${resumeDir ? path.join(out, 'config.json') : configFile}; run directory ${out}`)
-  if (!resumeDir) {
+  console.log(`\nbackend ${backend}; config ${resumeDir ? path.join(out, 'config.json') : configFile}; run directory ${out}${resuming ? ' (resuming)' : ''}`)
+  if (!resuming) {
     fs.mkdirSync(out, { recursive: true })
     fs.writeFileSync(path.join(out, 'config.json'), encodeConfig(config))
   }
@@ -84,7 +93,7 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   const dataset = openTrainingData(config)
   console.log(`training data: ${dataset.size} images of ${dataset.numClasses} identities; ${Math.floor(dataset.size / config.batchSize)} steps per epoch`)
   const started = Date.now()
-  const result = await runTraining({ config, out, dataset, progress: streamProgress(process.stderr, config.batchSize), resume: resumeDir !== undefined })
+  const result = await runTraining({ config, out, dataset, progress: streamProgress(process.stderr, config.batchSize), resume: resuming })
   const minutes = (Date.now() - started) / 60000
   console.log(
     `trained ${result.steps} steps in ${minutes.toFixed(1)} min; final loss ${result.last?.loss.toFixed(4) ?? '?'}, training accuracy ${result.last ? (result.last.accuracy * 100).toFixed(1) + '%' : '?'}`,
