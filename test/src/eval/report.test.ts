@@ -1,5 +1,5 @@
 import t from 'tap'
-import { accuracyByYaw, columnName, formatPercent, resultsTable, yawTable } from '../../../src/eval/report'
+import { accuracyByYaw, columnName, formatPercent, resultsTable, resultsText, yawTable } from '../../../src/eval/report'
 
 t.test('results table: paper columns in paper order, mean ± std in %', async (t) => {
   const table = resultsTable([
@@ -23,6 +23,22 @@ t.test('results table: paper columns in paper order, mean ± std in %', async (t
   )
   t.equal(columnName('AGEDB_30'), 'AgeDB-30')
   t.equal(formatPercent({ mean: 0.98765, std: 0.00123 }, 3), '98.765 ± 0.123')
+})
+
+t.test('results as plain text: the same columns, padded, numbers right-aligned', async (t) => {
+  t.equal(
+    resultsText([
+      { model: 'IR50', accuracy: { cfp_ff: { mean: 0.998, std: 0.002 }, cfp_fp: { mean: 0.9271, std: 0.0132 } } },
+      { model: 'IR50+PAM12 (untrained)', accuracy: { 'CFP-FP': { mean: 0.5, std: 0.1 } } },
+    ]),
+    [
+      'Model                          CFP-FP        CFP-FF',
+      '----------------------  -------------  ------------',
+      'IR50                     92.71 ± 1.32  99.80 ± 0.20',
+      'IR50+PAM12 (untrained)  50.00 ± 10.00             –',
+      '',
+    ].join('\n'),
+  )
 })
 
 t.test('accuracy by |yaw| bin, binned by the larger |yaw| of the pair', async (t) => {
