@@ -5,6 +5,8 @@
 import { isPamError } from '../util/errors'
 import { auditCommand } from './commands/audit'
 import { benchCommand } from './commands/bench'
+import { embedCommand } from './commands/embed'
+import { evalCommand } from './commands/eval'
 import { synthCommand } from './commands/synth'
 import { trainCommand } from './commands/train'
 
@@ -13,6 +15,8 @@ type Command = (argv: string[]) => Promise<number>
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
   bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
+  eval: [evalCommand, 'verification accuracy on .bin pair sets or raw CFP (table, --pairs-out, --report)'],
+  embed: [embedCommand, 'embeddings of face images as float32 .npy (+ .txt of paths)'],
   synth: [synthCommand, 'generate a synthetic pose-varying face dataset (train split + CFP-style test pairs)'],
   train: [trainCommand, 'train a model from a JSON config (ArcFace, SGD, resumable)'],
 }

@@ -40,19 +40,35 @@ export const formatPercent = (r: MeanStd, digits = 2): string => `${(r.mean * 10
  * order, then any other sets in order of first appearance. A missing result reads "–".
  */
 export const resultsTable = (rows: readonly ModelResults[], digits = 2): string => {
+  const { columns, cells } = resultsGrid(rows, digits)
+  const lines = [`| Model | ${columns.join(' | ')} |`, `| --- |${columns.map(() => ' ---: |').join('')}`]
+  rows.forEach((row, i) => lines.push(`| ${cell(row.model)} | ${cells[i].join(' | ')} |`))
+  return lines.join('\n') + '\n'
+}
+
+/** The columns of `resultsTable` (paper order, then others) and each row's cells ("–" when missing). */
+export const resultsGrid = (rows: readonly ModelResults[], digits = 2): { readonly columns: string[]; readonly cells: string[][] } => {
   const present = new Set(rows.flatMap((r) => Object.keys(r.accuracy).map(columnName)))
   const columns: string[] = PAPER_COLUMNS.filter((c) => present.has(c))
   for (const c of present) if (!columns.includes(c)) columns.push(c)
-  const lines = [`| Model | ${columns.join(' | ')} |`, `| --- |${columns.map(() => ' ---: |').join('')}`]
-  for (const row of rows) {
+  const cells = rows.map((row) => {
     const byColumn = new Map(Object.entries(row.accuracy).map(([k, v]) => [columnName(k), v]))
-    const cells = columns.map((c) => {
+    return columns.map((c) => {
       const r = byColumn.get(c)
       return r === undefined ? '–' : formatPercent(r, digits)
     })
-    lines.push(`| ${cell(row.model)} | ${cells.join(' | ')} |`)
-  }
-  return lines.join('\n') + '\n'
+  })
+  return { columns, cells }
+}
+
+/** `resultsTable` as plain text for a terminal: columns padded, numbers right-aligned. */
+export const resultsText = (rows: readonly ModelResults[], digits = 2): string => {
+  const { columns, cells } = resultsGrid(rows, digits)
+  const header = ['Model', ...columns]
+  const body = rows.map((r, i) => [r.model, ...cells[i]])
+  const widths = header.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)))
+  const line = (c: readonly string[]): string => c.map((x, j) => (j === 0 ? x.padEnd(widths[j]) : x.padStart(widths[j]))).join('  ').trimEnd()
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n'
 }
 
 export interface YawBin {

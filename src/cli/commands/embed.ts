@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import { checkYaw } from '../../data/yaw-csv'
 import { DEFAULT_BATCH, embedImages } from '../../infer/embed'
 import { type CommandIo, processIo, startBackend } from '../../infer/cli-io'
-import { loadCheckpoint } from '../../infer/model'
+import { disposeModel, loadCheckpoint } from '../../infer/model'
 import { progressReporter } from '../../infer/progress'
 import { expandImageArgs, fileImageList, readPathYaws } from '../../infer/sources'
 import { writeNpy } from '../../io/npy'
@@ -110,6 +110,6 @@ export const embedCommand = async (argv: string[], io: CommandIo = processIo()):
     io.out(`wrote ${out} (${emb.count}×${emb.dim} float32) and ${txt}\n`)
     return 0
   } finally {
-    m.model.dispose()
+    disposeModel(m.model)
   }
 }

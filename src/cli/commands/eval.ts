@@ -7,7 +7,7 @@ import type { CfpProtocol } from '../../eval/cfp'
 import { DEFAULT_BATCH } from '../../infer/embed'
 import { type CommandIo, processIo, startBackend } from '../../infer/cli-io'
 import { formatResults, runEvaluation, writePairsOut, writeReport } from '../../infer/evaluate'
-import { buildUntrained, loadCheckpoint, type RunnableModel } from '../../infer/model'
+import { buildUntrained, disposeModel, loadCheckpoint, type RunnableModel } from '../../infer/model'
 import { progressReporter } from '../../infer/progress'
 import { type BinYaw, binSource, cfpSource, type EvalSource } from '../../infer/sources'
 import { PamError } from '../../util/errors'
@@ -81,6 +81,7 @@ const parse = (argv: readonly string[]) => {
   const bins = [...list(values.bin)]
   const yawFiles = list(values['yaw-file'])
   const yaw = stringFlag(values, 'yaw')
+  if (values.help === true) return { help: true as const }
   if (positionals.length > 0) {
     if (bins.length === 0) fail(`unexpected argument "${positionals[0]}"`)
     bins.push(...positionals) // `--bin a.bin b.bin`
@@ -113,7 +114,7 @@ const parse = (argv: readonly string[]) => {
     binYaw = { kind: 'constant', yaw: v as number }
   }
   return {
-    help: values.help === true,
+    help: false as const,
     checkpoints,
     names,
     shape: {
@@ -167,6 +168,6 @@ export const evalCommand = async (argv: string[], io: CommandIo = processIo()): 
     if (o.report !== undefined) for (const f of writeReport(o.report, results)) io.err.write(`wrote ${f}\n`)
     return 0
   } finally {
-    for (const m of models) m.model.dispose()
+    for (const m of models) disposeModel(m.model)
   }
 }
