@@ -11,7 +11,7 @@ import { analyze, signalsOf } from '../analyze'
 import { isComposite, type Block } from '../block'
 import { expand } from '../expand'
 import { childPath, type Shape, type ShapeError } from '../shape'
-import { GateLayer, GatedAddLayer, MergeLayer, PrimitiveLayer } from './layers'
+import { GateLayer, GatedAddLayer, KeepInputsLayer, MergeLayer, PrimitiveLayer } from './layers'
 
 type Sym = tfl.SymbolicTensor
 type Builder = (x: Sym) => Sym
@@ -109,7 +109,10 @@ export const compile = (block: Block, o: CompileOptions): E.Either<ShapeError, t
       const names = modelSignals(block)
       const signals: Record<string, Sym> = {}
       for (const s of names) signals[s] = tfl.input({ shape: [1], name: s })
-      const output = builder(block, '', { signals, seed: o.seed ?? 0 })(image)
+      const embedding = builder(block, '', { signals, seed: o.seed ?? 0 })(image)
+      const read = new Set(signalsOf(block))
+      const unused = names.filter((s) => !read.has(s)).map((s) => signals[s])
+      const output = unused.length > 0 ? (new KeepInputsLayer({ name: 'keep_inputs' }).apply([embedding, ...unused]) as Sym) : embedding
       return tfl.model({ inputs: [image, ...names.map((s) => signals[s])], outputs: output, name: o.name ?? 'pam' })
     }),
   )

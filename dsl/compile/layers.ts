@@ -202,4 +202,20 @@ export class GatedAddLayer extends tfl.layers.Layer {
   }
 }
 
-for (const cls of [PrimitiveLayer, GateLayer, MergeLayer, GatedAddLayer]) tf.serialization.registerClass(cls)
+/**
+ * `[y, ...unused] → y`: ties side inputs the graph does not read to the output, because tfjs
+ * drops disconnected inputs when it saves, and every model must reload as `[image, yaw]`.
+ */
+export class KeepInputsLayer extends tfl.layers.Layer {
+  static readonly className = 'PamKeepInputs'
+
+  override computeOutputShape(inputShape: LayerShape): tfl.Shape {
+    return (inputShape as tfl.Shape[])[0]
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.clone(one(inputs)))
+  }
+}
+
+for (const cls of [PrimitiveLayer, GateLayer, MergeLayer, GatedAddLayer, KeepInputsLayer]) tf.serialization.registerClass(cls)

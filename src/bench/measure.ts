@@ -3,6 +3,7 @@
  * whatever backend is active. What the numbers mean: images per second over the timed steps
  * only; peak RSS of the whole process (Node's `maxRSS`), which includes the wasm heap.
  */
+import { disposeModel } from '../../dsl/compile/dispose'
 import * as tf from '@tensorflow/tfjs-core'
 import * as E from 'fp-ts/Either'
 import { compile } from '../../dsl/compile/compile'
@@ -89,7 +90,7 @@ export const benchTrain = (o: BenchOptions): BenchResult => {
   const growth = tf.memory().numTensors - before
   disposeSgdState(t.sgd)
   head.dispose()
-  model.dispose()
+  disposeModel(model)
   return result('train', o, ms, growth)
 }
 
@@ -109,6 +110,6 @@ export const benchInfer = (o: BenchOptions): BenchResult => {
   const ms = time(o.steps, step)
   const growth = tf.memory().numTensors - before
   tf.dispose([x, yaw])
-  model.dispose()
+  disposeModel(model)
   return result('infer', o, ms, growth)
 }

@@ -7,6 +7,8 @@ import { auditCommand } from './commands/audit'
 import { benchCommand } from './commands/bench'
 import { embedCommand } from './commands/embed'
 import { evalCommand } from './commands/eval'
+import { exportCommand } from './commands/export'
+import { importCommand } from './commands/import'
 import { synthCommand } from './commands/synth'
 import { trainCommand } from './commands/train'
 
@@ -17,6 +19,8 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
   eval: [evalCommand, 'verification accuracy on .bin pair sets or raw CFP (table, --pairs-out, --report)'],
   embed: [embedCommand, 'embeddings of face images as float32 .npy (+ .txt of paths)'],
+  import: [importCommand, 'import a face.evoLVe IR or insightface iResNet PyTorch checkpoint'],
+  export: [exportCommand, 'export a model as a PyTorch state_dict (face.evoLVe / insightface naming)'],
   synth: [synthCommand, 'generate a synthetic pose-varying face dataset (train split + CFP-style test pairs)'],
   train: [trainCommand, 'train a model from a JSON config (ArcFace, SGD, resumable)'],
 }

@@ -3,6 +3,7 @@
  * training run, or a run with checkpoints) or a freshly compiled, untrained zoo model
  * (`--model NAME`), each with the label its row in the results table carries.
  */
+import { disposeModel } from '../../dsl/compile/dispose'
 import * as E from 'fp-ts/Either'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import * as fs from 'node:fs'
@@ -62,21 +63,4 @@ export const buildUntrained = (name: string, o: UntrainedOptions = {}): Runnable
   return { label: `${spec.right.name} (untrained${extras.map((e) => `, ${e}`).join('')})`, model, size, dim: modelShape(model).dim }
 }
 
-/**
- * Disposes a model and all its weights. `LayersModel.dispose()` alone leaves the weights of a
- * layer applied more than once in the graph (the CAM's shared MLP): tfjs-layers counts one
- * reference per application but the model releases each layer once. The layers here belong to
- * this model alone, so each is released until its count reaches zero.
- */
-export const disposeModel = (model: tfl.LayersModel): void => {
-  model.dispose()
-  for (const layer of model.layers) {
-    try {
-      while (layer.dispose().refCountAfterDispose > 0) {
-        // release the remaining application
-      }
-    } catch {
-      // already disposed (the usual case), or never built
-    }
-  }
-}
+export { disposeModel }

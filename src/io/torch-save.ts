@@ -1,5 +1,6 @@
 /**
- * Writing a float32 state_dict as a `torch.save` file (zip format) that `torch.load` reads.
+ * Writing a float32 state_dict as a `torch.save` file (zip format) that `torch.load` reads; a
+ * tensor may ask to be stored as int64 instead (BatchNorm's `num_batches_tracked`).
  *
  * The layout is PyTorch's own: `archive/data.pkl` holds a protocol-2 pickle of an
  * `collections.OrderedDict` whose values are `torch._utils._rebuild_tensor_v2(storage, 0, size,
@@ -19,6 +20,17 @@ export interface SavedTensor {
   readonly shape: readonly number[]
   /** Row-major. */
   readonly data: Float32Array
+  /** The dtype written (default float32); int64 needs integer values (`torch.LongStorage`). */
+  readonly writeAs?: 'float32' | 'int64'
+}
+
+const int64Bytes = (data: Float32Array, name: string, source: string): Uint8Array => {
+  const out = new BigInt64Array(data.length)
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isInteger(data[i])) throw new PamError(`${source}: ${name}: int64 tensor holds the non-integer ${data[i]}`)
+    out[i] = BigInt(data[i])
+  }
+  return new Uint8Array(out.buffer)
 }
 
 /** Ordered name → tensor: a `Map` or a list of pairs. */
@@ -42,7 +54,7 @@ export const torchSaveChunks = (stateDict: StateDictInput, source: string, archi
   const items: (readonly [PickleExpr, PickleExpr])[] = []
   const records: ZipInput[] = []
   let key = 0
-  for (const [name, { shape, data }] of stateDict) {
+  for (const [name, { shape, data, writeAs }] of stateDict) {
     const numel = shape.reduce((a, b) => a * b, 1)
     if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new PamError(`${source}: ${name}: shape [${shape.join(', ')}] is not a list of sizes`)
@@ -50,13 +62,15 @@ export const torchSaveChunks = (stateDict: StateDictInput, source: string, archi
     if (numel !== data.length) {
       throw new PamError(`${source}: ${name}: shape [${shape.join(', ')}] holds ${numel} elements, data has ${data.length}`)
     }
-    const storage = persid(tuple('storage', global('torch', 'FloatStorage'), String(key), 'cpu', numel))
+    const long = writeAs === 'int64'
+    const storage = persid(tuple('storage', global('torch', long ? 'LongStorage' : 'FloatStorage'), String(key), 'cpu', numel))
     const tensor = reduce(
       global('torch._utils', '_rebuild_tensor_v2'),
       storage, 0, tuple(...shape), tuple(...rowMajorStrides(shape)), false, orderedDict(),
     )
     items.push([name, tensor])
-    records.push({ name: `${archive}/data/${key}`, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) })
+    const bytes = long ? int64Bytes(data, name, source) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    records.push({ name: `${archive}/data/${key}`, data: bytes })
     key++
   }
   const pickle = encodePickle(withItems(orderedDict(), items))

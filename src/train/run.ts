@@ -11,6 +11,7 @@
  * flips and dropout masks. A resumed run therefore repeats exactly the steps an uninterrupted
  * run would take, and on the same backend reaches the same weights.
  */
+import { disposeModel } from '../../dsl/compile/dispose'
 import * as tf from '@tensorflow/tfjs-core'
 import * as E from 'fp-ts/Either'
 import * as fs from 'node:fs'
@@ -113,7 +114,7 @@ export const buildTrainee = (c: TrainConfig, numClasses: number): Trainee => {
 export const disposeTrainee = (t: Trainee): void => {
   disposeSgdState(t.sgd)
   t.head.dispose()
-  t.model.dispose()
+  disposeModel(t.model)
 }
 
 /** The audit table printed at the start of a run. */

@@ -5,6 +5,7 @@
  * The static audit needs no tensor; `--verify` also compiles each model and checks that the
  * graph's trainable weights add up to the static count.
  */
+import { disposeModel } from '../../../dsl/compile/dispose'
 import * as E from 'fp-ts/Either'
 import { formatSummary } from '../../../dsl/summary'
 import { compile } from '../../../dsl/compile/compile'
@@ -23,7 +24,7 @@ const compiledTrainable = (m: ModelAudit): number => {
   const model = compile(m.block, { input: m.inputShape })
   if (E.isLeft(model)) throw new Error('a model that passed the audit failed to compile')
   const n = model.right.trainableWeights.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0)
-  model.right.dispose()
+  disposeModel(model.right)
   return n
 }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { countParams } from '../../../dsl/audit'
 import { gatedResidual, named, sequence, softGate, softGateValue } from '../../../dsl/combinators'
 import { compile } from '../../../dsl/compile/compile'
+import { disposeModel } from '../../../dsl/compile/dispose'
 import { batchNorm, conv2d, subsample } from '../../../dsl/primitives'
 import { formatShapeError } from '../../../dsl/shape'
 import { buildModel, PAPER_MODELS } from '../../../models/zoo'
@@ -119,4 +120,28 @@ t.test('Subsample picks every s-th pixel, as MaxPool2d(1, s)', async (t) => {
   t.same(Array.from(await y.data()), [1, 3, 7, 9])
   t.same(y.shape, [1, 2, 2, 1])
   model.dispose()
+})
+
+t.test('a model that reads no yaw still reloads with inputs [image, yaw]', async (t) => {
+  const model = mustCompile(E.getOrElseW(() => { throw new Error() })(buildModel('IR18', { size: 16, width: 1 / 16 })), [16, 16, 3])
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pam-noyaw-'))
+  await saveModel(model, dir)
+  const loaded = await loadModel(dir)
+  t.equal(loaded.inputs.length, 2, 'two inputs: image and yaw')
+  const x = tf.randomUniform([2, 16, 16, 3], 0, 255, 'float32', 3)
+  const yaw = tf.zeros([2, 1])
+  const [a, b] = [model, loaded].map((m) => m.predict([x, yaw]) as tf.Tensor)
+  t.equal(maxRelDiff(await b.data(), await a.data()), 0)
+  tf.dispose([x, yaw, a, b])
+  disposeModel(model)
+  disposeModel(loaded)
+  fs.rmSync(dir, { recursive: true })
+})
+
+t.test('disposing a compiled PAM model frees every weight, the shared CAM MLP included', async (t) => {
+  const before = tf.memory().numTensors
+  const model = mustCompile(E.getOrElseW(() => { throw new Error() })(buildModel('IR18+PAM12', { size: 16, width: 1 / 16 })), [16, 16, 3])
+  t.ok(tf.memory().numTensors > before)
+  disposeModel(model)
+  t.equal(tf.memory().numTensors, before)
 })
