@@ -10,9 +10,12 @@ import { evalCommand } from './commands/eval'
 import { exportCommand } from './commands/export'
 import { importCommand } from './commands/import'
 import { synthCommand } from './commands/synth'
-import { trainCommand } from './commands/train'
+import { setAfterTraining, trainCommand } from './commands/train'
+import { evaluateAfterTraining } from './commands/train-eval'
 
 type Command = (argv: string[]) => Promise<number>
+
+setAfterTraining(evaluateAfterTraining)
 
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],

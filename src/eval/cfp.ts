@@ -60,9 +60,14 @@ export interface CfpOptions {
   readonly protocols?: readonly CfpProtocol[]
   /** CSV `path,yaw` (paths absolute or relative to the root); rows for images no pair uses are ignored. */
   readonly yawCsv?: string
+  /**
+   * The images are already aligned crops (the synthetic set's test split): no fiducial files
+   * are read, and `fiducials` is empty.
+   */
+  readonly aligned?: boolean
 }
 
-const IMAGE_PATH = /(\d+)[\\/](frontal|profile)[\\/]\d+\.jpg$/i
+const IMAGE_PATH = /(\d+)[\\/](frontal|profile)[\\/]\d+\.(jpe?g|png)$/i
 const POSE_LETTER: Record<CfpPose, 'F' | 'P'> = { frontal: 'F', profile: 'P' }
 
 interface ListEntry {
@@ -161,8 +166,8 @@ export const readCfp = (root: string, options: CfpOptions = {}): CfpSet => {
     if (images.has(entry.path)) return
     if (!fs.existsSync(entry.path)) throw new PamError(`${where}: image ${entry.path} does not exist`)
     const fiducialPath = fiducialPathOf(entry.path)
-    if (!fs.existsSync(fiducialPath)) throw new PamError(`${where}: fiducial file ${fiducialPath} does not exist`)
-    const fiducials = parseFiducials(readTextFile(fiducialPath, 'CFP fiducials'), fiducialPath)
+    if (!options.aligned && !fs.existsSync(fiducialPath)) throw new PamError(`${where}: fiducial file ${fiducialPath} does not exist`)
+    const fiducials = options.aligned ? new Float64Array(0) : parseFiducials(readTextFile(fiducialPath, 'CFP fiducials'), fiducialPath)
     const yaw = yaws.get(entry.path) ?? (pose === 'frontal' ? 0 : 90)
     images.set(entry.path, { path: entry.path, fiducialPath, identity: entry.identity, pose, yaw, fiducials })
   }

@@ -17,6 +17,7 @@
  * once. For image files: `path,yaw`, a relative path taken from `base` (the images' directory);
  * rows for other images are ignored. Yaw is in degrees within [-90, 90].
  */
+import { resizeBilinear } from '../image/resize'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { forEachYawRow, readTextFile } from '../data/yaw-csv'
@@ -147,8 +148,8 @@ export const binSource = (file: string, yaw: BinYaw = { kind: 'none' }): EvalSou
 }
 
 /** The CFP copy at `root`: one source, one pair set per protocol (`CFP-FF`, `CFP-FP`). */
-export const cfpSource = (root: string, protocols: readonly CfpProtocol[], yawCsv?: string): EvalSource => {
-  const set = readCfp(root, { protocols, yawCsv })
+export const cfpSource = (root: string, protocols: readonly CfpProtocol[], yawCsv?: string, aligned = false): EvalSource => {
+  const set = readCfp(root, { protocols, yawCsv, aligned })
   const images = [...set.images.values()]
   const index = new Map(images.map((img, i) => [img.path, i]))
   const sets = protocols.map((protocol): PairSet => {
@@ -169,7 +170,8 @@ export const cfpSource = (root: string, protocols: readonly CfpProtocol[], yawCs
       length: images.length,
       load: (i) => {
         const img = images[i]
-        return { image: alignCfp(decodeImage(readFileBytes(img.path), img.path), img.fiducials, img.pose, size), yaw: img.yaw }
+        const decoded = decodeImage(readFileBytes(img.path), img.path)
+        return { image: aligned ? resizeBilinear(decoded, size, size) : alignCfp(decoded, img.fiducials, img.pose, size), yaw: img.yaw }
       },
     }),
     sets,

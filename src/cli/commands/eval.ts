@@ -33,6 +33,8 @@ Pair sets (each one column):
                      once, yaw in degrees within [-90, 90]
   --cfp DIR          the CFP benchmark as distributed; images aligned from their fiducials;
                      folds = the official 10 splits
+  --aligned          (with --cfp) the images are aligned crops already, no fiducials (the test
+                     split of a pam synth set: DIR/test)
   --protocol P       FF, FP or both (default both)
   --yaw-file F       (with --cfp) CSV 'path,yaw' (paths relative to DIR); default 0 frontal, 90 profile
 Output:
@@ -66,6 +68,7 @@ const parse = (argv: readonly string[]) => {
       yaw: { type: 'string' },
       'yaw-file': { type: 'string', multiple: true },
       cfp: { type: 'string' },
+      aligned: { type: 'boolean' },
       protocol: { type: 'string' },
       'pairs-out': { type: 'string' },
       report: { type: 'string' },
@@ -93,6 +96,7 @@ const parse = (argv: readonly string[]) => {
     fail('--size, --width and --embedding shape --model only (a checkpoint has its own)')
   }
   if (yaw !== undefined && yawFiles.length > 0) fail('--yaw and --yaw-file cannot be combined')
+  if (values.aligned === true && cfp === undefined) fail('--aligned applies to --cfp only')
   let protocols: readonly CfpProtocol[] = PROTOCOLS.BOTH
   const protocol = stringFlag(values, 'protocol')
   if (cfp !== undefined) {
@@ -123,7 +127,7 @@ const parse = (argv: readonly string[]) => {
       embedding: numberFlag('eval', 'embedding', values.embedding, 512, { min: 1, integer: true }),
     },
     readSources: (): EvalSource[] => {
-      if (cfp !== undefined) return [cfpSource(cfp, protocols, yawFiles[0])]
+      if (cfp !== undefined) return [cfpSource(cfp, protocols, yawFiles[0], values.aligned === true)]
       const sources = bins.map((file, i) => binSource(file, yawFiles.length > 0 ? { kind: 'file', file: yawFiles[i] } : binYaw))
       const seen = new Map<string, string>()
       for (const s of sources) {

@@ -1,0 +1,32 @@
+/**
+ * The evaluation `pam train` runs when training ends: the synthetic set's own FF / FP test split
+ * (already aligned crops, exact yaw from its yaw.csv), and CFP when the config names it.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { formatResults, runEvaluation } from '../../infer/evaluate'
+import { disposeModel, loadCheckpoint } from '../../infer/model'
+import { progressReporter } from '../../infer/progress'
+import { cfpSource, type EvalSource } from '../../infer/sources'
+import { syntheticTestDir } from '../../train/data-source'
+import type { AfterTraining } from './train'
+
+const protocolsOf = (p: 'FF' | 'FP' | 'both' | undefined) => (p === 'FF' ? (['FF'] as const) : p === 'FP' ? (['FP'] as const) : (['FF', 'FP'] as const))
+
+export const evaluateAfterTraining: AfterTraining = async (c, result, log) => {
+  const sources: EvalSource[] = []
+  const synth = syntheticTestDir(c)
+  if (synth) sources.push(cfpSource(synth, ['FF', 'FP'], path.join(synth, 'yaw.csv'), true))
+  if (c.eval.cfp) sources.push(cfpSource(c.eval.cfp, protocolsOf(c.eval.protocol), c.eval.yawFile))
+  if (sources.length === 0) return
+  const m = await loadCheckpoint(result.modelDir)
+  try {
+    const sink = { isTTY: process.stderr.isTTY === true, write: (s: string) => process.stderr.write(s) }
+    const results = await runEvaluation([m], sources, { progress: (_, s) => progressReporter(sink, `embedding ${s.label}`) })
+    const text = formatResults(results)
+    log(`\nverification (10 folds, flip-fused embeddings):\n${text}`)
+    fs.writeFileSync(path.join(path.dirname(result.modelDir), 'verification.txt'), text)
+  } finally {
+    disposeModel(m.model)
+  }
+}
