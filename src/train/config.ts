@@ -62,6 +62,7 @@ export const TrainConfig = t.type({
   checkpointEverySteps: NonNegativeInt,
   logEverySteps: PositiveInt,
   maxSteps: NonNegativeInt,
+  init: t.string,
 })
 
 export type TrainConfig = t.TypeOf<typeof TrainConfig>
@@ -90,6 +91,7 @@ export const FIELD_DOCS: Readonly<Record<keyof TrainConfig, string>> = {
   checkpointEverySteps: 'also checkpoint every N steps (0: only at the end of each epoch)',
   logEverySteps: 'steps between log lines and metrics.jsonl records',
   maxSteps: 'stop after this many steps in all (0: no limit); for quick trials',
+  init: 'start from the weights of a saved model (pam import --out DIR, or a run); blocks it lacks (PAM, DREAM) keep their fresh initialisation; "" for none',
 }
 
 export const PAPER_DEFAULTS: Omit<TrainConfig, 'data'> = {
@@ -114,6 +116,7 @@ export const PAPER_DEFAULTS: Omit<TrainConfig, 'data'> = {
   checkpointEverySteps: 0,
   logEverySteps: 10,
   maxSteps: 0,
+  init: '',
 }
 
 const SYNTHETIC_DEFAULTS = { identities: 200, imagesPerIdentity: 20, testIdentities: 100, seed: 1 }

@@ -23,6 +23,8 @@ import { formatSummary } from '../../dsl/summary'
 import { buildModel } from '../../models/zoo'
 import type { FaceDataset } from '../data/dataset'
 import { saveModel, writeFileAtomic } from '../persist/model-dir'
+import { resolveModelDir } from '../persist/resolve'
+import { assignWeights, readSavedWeights } from '../persist/weights'
 import { MODEL_INFO, writeModelInfo, type ModelInfo } from '../persist/model-info'
 import { lineChartSvg } from '../plot/line-chart'
 import { PamError } from '../util/errors'
@@ -149,6 +151,12 @@ export const runTraining = async (o: RunOptions): Promise<RunResult> => {
       for (const [name, tensor] of r.extra) if (name.startsWith('sgd/')) t.sgd.buffers.set(name.slice(4), tensor)
       head.dispose()
       o.progress.note(`resumed from ${latest} (epoch ${pos.epoch + 1}, step ${pos.stepInEpoch + 1}, ${pos.globalStep} steps done)`)
+    }
+    if (!latest && c.init !== '') {
+      const from = resolveModelDir(c.init)
+      const { missing, unexpected } = assignWeights(t.model, readSavedWeights(from), from)
+      if (unexpected.length > 0) throw new PamError(`init ${from}: weights the model does not have: ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''}`)
+      o.progress.note(`initialised from ${from}${missing.length ? `; ${missing.length} weights it lacks keep their fresh initialisation (${[...new Set(missing.map((m) => m.split('/')[0]))].join(', ')})` : ''}`)
     }
     truncateMetrics(o.out, pos.metricsLines)
 

@@ -19,7 +19,7 @@ import { PamError } from '../../util/errors'
 import { parseFlags, stringFlag } from '../args'
 import { initBackend } from '../backend-init'
 
-const USAGE = 'usage: pam train --config FILE --out DIR [--continue] [--backend NAME] | pam train --resume DIR [--backend NAME] | pam train --help-config'
+const USAGE = 'usage: pam train --config FILE --out DIR [--init MODEL_DIR] [--continue] [--backend NAME] | pam train --resume DIR [--backend NAME] | pam train --help-config'
 
 export const configHelp = (): string =>
   [
@@ -45,6 +45,7 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
     out: { type: 'string' },
     resume: { type: 'string' },
     continue: { type: 'boolean' },
+    init: { type: 'string' },
     backend: { type: 'string' },
     'help-config': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -63,7 +64,10 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   if (resumeDir && (configFile || outFlag)) throw new PamError(`pam train: --resume DIR takes the config from DIR/config.json; drop --config and --out\n${USAGE}`)
   if (!resumeDir && (!configFile || !outFlag)) throw new PamError(`pam train: --config FILE and --out DIR are required (or --resume DIR)\n${USAGE}`)
   const out = resumeDir ?? (outFlag as string)
-  const config = readConfig(resumeDir ? path.join(resumeDir, 'config.json') : (configFile as string))
+  const fromFile = readConfig(resumeDir ? path.join(resumeDir, 'config.json') : (configFile as string))
+  const initFlag = stringFlag(values, 'init')
+  if (initFlag && resumeDir) throw new PamError('pam train: --init starts a run; a resumed run continues from its checkpoint')
+  const config = initFlag ? { ...fromFile, init: initFlag } : fromFile
   if (resumeDir && !latestCheckpoint(out)) throw new PamError(`${out}: no checkpoint to resume from (checkpoints/LATEST is missing)`)
   const existing = !resumeDir && fs.existsSync(path.join(out, 'checkpoints', 'LATEST'))
   if (existing && !values.continue)

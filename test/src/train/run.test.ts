@@ -6,6 +6,11 @@ import * as path from 'node:path'
 import { decodeConfig, type TrainConfig } from '../../../src/train/config'
 import type { Progress } from '../../../src/train/progress'
 import { runTraining } from '../../../src/train/run'
+import { compile } from '../../../dsl/compile/compile'
+import { disposeModel } from '../../../dsl/compile/dispose'
+import { buildModel } from '../../../models/zoo'
+import { saveModel } from '../../../src/persist/model-dir'
+import { readSavedWeights } from '../../../src/persist/weights'
 import { toyDataset } from '../../helpers/toy-data'
 import { useBackend } from '../../helpers/wasm'
 
@@ -68,4 +73,26 @@ t.test('a non-finite loss stops the run with a clear message and keeps the last 
   const latest = fs.readFileSync(path.join(out, 'checkpoints', 'LATEST'), 'utf8')
   t.ok(fs.existsSync(path.join(out, 'checkpoints', latest, 'weights.bin')))
   fs.rmSync(out, { recursive: true })
+})
+
+t.test('--init: a backbone without PAM starts an IR+PAM run; PAM keeps its fresh weights', async (t) => {
+  const ds = toyDataset(4, 6, 16)
+  const src = tmp()
+  const block = E.getOrElseW((e: string) => { throw new Error(e) })(buildModel('IR18', { size: 16, width: 1 / 16, embedding: 16 }))
+  const backbone = E.getOrElseW(() => { throw new Error('compile') })(compile(block, { input: [16, 16, 3], seed: 99 }))
+  await saveModel(backbone, src)
+  disposeModel(backbone)
+  const out = tmp()
+  const notes: string[] = []
+  await runTraining({ config: config({ init: src, lr: 1e-9, maxSteps: 1, dropout: 0 }), out, dataset: ds, progress: { ...silent, note: (m) => notes.push(m) } })
+  const before = readSavedWeights(src).get('stem/0/kernel')?.data ?? new Float32Array()
+  const after = readSavedWeights(path.join(out, 'model')).get('stem/0/kernel')?.data ?? new Float32Array()
+  t.ok(before.length > 0 && before.every((v, i) => Math.abs(v - after[i]) < 1e-6), 'the backbone weights came from the init model')
+  t.match(notes.join('\n'), new RegExp(`initialised from ${src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; \\d+ weights it lacks keep their fresh initialisation \\(pam1, pam2\\)`))
+  const wide = tmp()
+  const other = E.getOrElseW(() => { throw new Error('compile') })(compile(E.getOrElseW((e: string) => { throw new Error(e) })(buildModel('IR18', { size: 16, width: 1 / 8, embedding: 16 })), { input: [16, 16, 3] }))
+  await saveModel(other, wide)
+  disposeModel(other)
+  await t.rejects(runTraining({ config: config({ init: wide }), out: tmp(), dataset: ds, progress: silent }), { message: `${wide}: weight stem/0/kernel has shape [3,3,3,8], the model expects [3,3,3,4]` })
+  for (const d of [src, out, wide]) fs.rmSync(d, { recursive: true })
 })
