@@ -12,6 +12,8 @@ export const initBackend = async (requested?: string): Promise<string> => {
   const name = requested ?? process.env.PAM_BACKEND ?? 'wasm'
   if (!(await tf.setBackend(name))) await tf.setBackend('cpu')
   await tf.ready()
+  if (tf.getBackend() === 'wasm') require('../backend/wasm-gradients').registerWasmGradientKernels()
+  tf.enableProdMode()
   started = tf.getBackend()
   return started
 }
