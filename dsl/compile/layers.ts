@@ -10,7 +10,7 @@ import type { Initializer as TfInitializer } from '@tensorflow/tfjs-layers/dist/
 import * as E from 'fp-ts/Either'
 import type { Gate, Primitive } from '../block'
 import { paramSpecs, primitiveOutput, type Initializer } from '../primitive-rules'
-import { formatShapeError, type Shape } from '../shape'
+import { broadcastShapes, formatShapeError, type Shape } from '../shape'
 import { forwardPrimitive, type Weights } from './forward'
 
 type LayerShape = tfl.Shape | tfl.Shape[]
@@ -170,7 +170,10 @@ export class MergeLayer extends tfl.layers.Layer {
 
   override computeOutputShape(inputShape: LayerShape): tfl.Shape {
     const shapes = inputShape as tfl.Shape[]
-    return shapes[0].map((d, i) => (d === 1 ? Math.max(...shapes.map((s) => s[i] ?? 1)) : d)) as tfl.Shape
+    const per = shapes.map((s) => s.slice(1) as number[])
+    const out = per.slice(1).reduce<Shape | undefined>((a, b) => (a === undefined ? undefined : broadcastShapes(a, b)), per[0])
+    if (out === undefined) throw new Error(`${this.name}: inputs ${per.map((s) => `[${s.join(',')}]`).join(', ')} do not broadcast`)
+    return [shapes[0][0], ...out]
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -10,8 +10,9 @@ import { compile } from '../../dsl/compile/compile'
 import { formatShapeError } from '../../dsl/shape'
 import { buildModel } from '../../models/zoo'
 import type { Batch } from '../train/batch'
-import { emptySgdState, disposeSgdState } from '../train/sgd'
-import { sgdParams, trainStep } from '../train/step'
+import { buildTrainee, disposeTrainee } from '../train/run'
+import { trainStep } from '../train/step'
+import { PAPER_HEAD } from '../../models/arcface'
 import { PamError } from '../util/errors'
 import { createRng } from '../util/rng'
 
@@ -79,18 +80,14 @@ const result = (mode: BenchResult['mode'], o: BenchOptions, ms: number, growth: 
 
 /** A full training step: forward, ArcFace loss, backward, SGD update. */
 export const benchTrain = (o: BenchOptions): BenchResult => {
-  const model = compileModel(o)
-  const head = tf.variable(tf.randomNormal([512, o.classes], 0, 0.01, 'float32', 1), true, `bench-head-${Date.now()}`)
-  const t = { model, head, params: sgdParams(model, head, true), sgd: emptySgdState() }
+  const t = buildTrainee({ model: o.model, size: o.size, width: o.width, embedding: 512, dropout: 0, seed: 0, excludeBatchNormFromDecay: true }, o.classes)
   const batch = randomBatch(o)
-  const step = () => trainStep(t, batch, o.size, 0.01, { momentum: 0.9, weightDecay: 5e-4, head: { kind: 'arcface', s: 64, m: 0.5 }, seed: 1 })
+  const step = () => trainStep(t, batch, o.size, 0.01, { momentum: 0.9, weightDecay: 5e-4, head: PAPER_HEAD, seed: 1 })
   for (let i = 0; i < Math.max(1, o.warmup); i++) step()
   const before = tf.memory().numTensors
   const ms = time(o.steps, step)
   const growth = tf.memory().numTensors - before
-  disposeSgdState(t.sgd)
-  head.dispose()
-  disposeModel(model)
+  disposeTrainee(t)
   return result('train', o, ms, growth)
 }
 

@@ -49,6 +49,12 @@ export const run = async (argv: string[]): Promise<number> => {
       console.error(e.message)
       return 2
     }
+    // a file the user named cannot be read or written: their fix, not our bug
+    const fsError = e as NodeJS.ErrnoException
+    if (fsError.code && fsError.path && fsError.syscall) {
+      console.error(`pam ${name}: cannot ${fsError.syscall} ${fsError.path} (${fsError.code})`)
+      return 1
+    }
     throw e
   }
 }

@@ -48,36 +48,52 @@ export const dirSaveHandler = (dir: string): tf.io.IOHandler => ({
   },
 })
 
+interface SavedFiles {
+  readonly modelTopology: unknown
+  readonly format?: string
+  readonly specs: tf.io.WeightsManifestEntry[]
+  /** All weight files, concatenated in manifest order, checked to hold exactly the specs. */
+  readonly bytes: Buffer
+}
+
+/** Reads and checks `DIR/model.json` and its weight files; every failure names the file. */
+export const readSavedFiles = (dir: string): SavedFiles => {
+  const jsonPath = path.join(dir, MODEL_JSON)
+  if (!fs.existsSync(jsonPath)) throw new PamError(`${dir}: no ${MODEL_JSON} here (not a saved model directory)`)
+  let json: { modelTopology: unknown; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format?: string }
+  try {
+    json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'))
+  } catch (e) {
+    throw new PamError(`${jsonPath}: not valid JSON (${(e as Error).message})`)
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest))
+    throw new PamError(`${jsonPath}: not a tfjs layers model (modelTopology or weightsManifest missing)`)
+  const specs = json.weightsManifest.flatMap((g) => g.weights)
+  const bad = specs.find((w) => w.dtype !== 'float32')
+  if (bad) throw new PamError(`${jsonPath}: weight ${bad.name} is ${bad.dtype}; only float32 is supported`)
+  const buffers = json.weightsManifest.flatMap((g) =>
+    g.paths.map((p) => {
+      const file = path.join(dir, p)
+      if (!fs.existsSync(file)) throw new PamError(`${jsonPath}: weights file ${p} is missing`)
+      return fs.readFileSync(file)
+    }),
+  )
+  const bytes = Buffer.concat(buffers)
+  const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0)
+  if (bytes.length !== expected)
+    throw new PamError(`${path.join(dir, WEIGHTS_BIN)}: ${bytes.length} bytes, but ${MODEL_JSON} describes ${expected} (truncated or from another model)`)
+  return { modelTopology: json.modelTopology, format: json.format, specs, bytes }
+}
+
 /** An IOHandler that loads what `dirSaveHandler` wrote. */
 export const dirLoadHandler = (dir: string): tf.io.IOHandler => ({
   load: async () => {
-    const jsonPath = path.join(dir, MODEL_JSON)
-    if (!fs.existsSync(jsonPath)) throw new PamError(`${dir}: no ${MODEL_JSON} here (not a saved model directory)`)
-    let json: { modelTopology: unknown; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format?: string }
-    try {
-      json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'))
-    } catch (e) {
-      throw new PamError(`${jsonPath}: not valid JSON (${(e as Error).message})`)
-    }
-    if (!json.modelTopology || !Array.isArray(json.weightsManifest))
-      throw new PamError(`${jsonPath}: not a tfjs layers model (modelTopology or weightsManifest missing)`)
-    const specs = json.weightsManifest.flatMap((g) => g.weights)
-    const buffers = json.weightsManifest.flatMap((g) =>
-      g.paths.map((p) => {
-        const file = path.join(dir, p)
-        if (!fs.existsSync(file)) throw new PamError(`${jsonPath}: weights file ${p} is missing`)
-        return fs.readFileSync(file)
-      }),
-    )
-    const all = Buffer.concat(buffers)
-    const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0)
-    if (all.length !== expected)
-      throw new PamError(`${path.join(dir, WEIGHTS_BIN)}: ${all.length} bytes, but ${MODEL_JSON} describes ${expected} (truncated or from another model)`)
+    const f = readSavedFiles(dir)
     return {
-      modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-      weightSpecs: specs,
-      weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-      format: json.format,
+      modelTopology: f.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+      weightSpecs: f.specs,
+      weightData: f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer,
+      format: f.format,
     }
   },
 })

@@ -4,10 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { PamError } from '../util/errors'
-import { MODEL_JSON, WEIGHTS_BIN } from './model-dir'
+import { readSavedFiles } from './model-dir'
 
 export interface NamedArray {
   readonly shape: readonly number[]
@@ -16,24 +14,14 @@ export interface NamedArray {
 
 /** The weights of a saved model directory, by weight name (`stage1/unit0/res/1/kernel`). */
 export const readSavedWeights = (dir: string): Map<string, NamedArray> => {
-  const jsonPath = path.join(dir, MODEL_JSON)
-  let manifest: { weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[] }
-  try {
-    manifest = JSON.parse(fs.readFileSync(jsonPath, 'utf8'))
-  } catch (e) {
-    throw new PamError(`${jsonPath}: cannot read the saved model (${(e as Error).message})`)
-  }
-  const bytes = fs.readFileSync(path.join(dir, WEIGHTS_BIN))
+  const { specs, bytes } = readSavedFiles(dir)
   const out = new Map<string, NamedArray>()
   let offset = 0
-  for (const group of manifest.weightsManifest)
-    for (const w of group.weights) {
-      if (w.dtype !== 'float32') throw new PamError(`${jsonPath}: weight ${w.name} is ${w.dtype}; only float32 is supported`)
-      const n = w.shape.reduce((a, b) => a * b, 1)
-      if (offset + n * 4 > bytes.length) throw new PamError(`${path.join(dir, WEIGHTS_BIN)}: truncated at weight ${w.name}`)
-      out.set(w.name, { shape: w.shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + n * 4)) })
-      offset += n * 4
-    }
+  for (const w of specs) {
+    const n = w.shape.reduce((a, b) => a * b, 1)
+    out.set(w.name, { shape: w.shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + n * 4)) })
+    offset += n * 4
+  }
   return out
 }
 

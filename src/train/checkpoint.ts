@@ -12,6 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { saveModel, writeFileAtomic } from '../persist/model-dir'
@@ -29,16 +31,20 @@ export interface RunPosition {
   readonly metricsLines: number
 }
 
-interface ExtraEntry {
-  readonly name: string
-  readonly shape: number[]
-}
+const ExtraEntry = t.type({ name: t.string, shape: t.array(t.number) })
+type ExtraEntry = t.TypeOf<typeof ExtraEntry>
 
-interface StateFile extends RunPosition {
-  readonly version: 1
-  readonly extra: ExtraEntry[]
-  readonly savedAt: string
-}
+/** `state.json`: the run position and the manifest of `extra.bin`. */
+const StateFile = t.type({
+  version: t.literal(1),
+  epoch: t.number,
+  stepInEpoch: t.number,
+  globalStep: t.number,
+  metricsLines: t.number,
+  extra: t.array(ExtraEntry),
+  savedAt: t.string,
+})
+type StateFile = t.TypeOf<typeof StateFile>
 
 const KEEP = 2
 
@@ -94,11 +100,14 @@ export const writeCheckpoint = async (
   fs.renameSync(tmp, final)
   fsyncDir(root)
   writeFileAtomic(path.join(root, 'LATEST'), name)
-  const old = fs
+  fsyncDir(root)
+  // a writer killed mid-checkpoint leaves a temporary directory: never a checkpoint to keep
+  for (const d of fs.readdirSync(root).filter((d) => /^step-\d{8}\.tmp-\d+$/.test(d))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
+  const complete = fs
     .readdirSync(root)
-    .filter((d) => /^step-\d{8}(\.tmp-\d+)?$/.test(d) && d !== name)
+    .filter((d) => /^step-\d{8}$/.test(d) && d !== name)
     .sort()
-  for (const d of old.slice(0, Math.max(0, old.length - (KEEP - 1)))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
+  for (const d of complete.slice(0, Math.max(0, complete.length - (KEEP - 1)))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
   return final
 }
 
@@ -111,16 +120,22 @@ export interface Restored {
 /** Loads a checkpoint into `model` and returns the run position and the extra tensors. */
 export const readCheckpoint = (dir: string, model: tfl.LayersModel): Restored => {
   const statePath = path.join(dir, 'state.json')
-  let state: StateFile
+  let raw: unknown
   try {
-    state = JSON.parse(fs.readFileSync(statePath, 'utf8'))
+    raw = JSON.parse(fs.readFileSync(statePath, 'utf8'))
   } catch (e) {
     throw new PamError(`${statePath}: cannot read the checkpoint state (${(e as Error).message})`)
   }
+  const decoded = StateFile.decode(raw)
+  if (E.isLeft(decoded))
+    throw new PamError(`${statePath}: malformed checkpoint state (${decoded.left.map((e) => e.context.map((c) => c.key).filter(Boolean).join('.') || '(top level)').join(', ')})`)
+  const state = decoded.right
   const { missing, unexpected } = assignWeights(model, readSavedWeights(dir), dir)
   if (missing.length || unexpected.length)
     throw new PamError(`${dir}: the checkpoint does not match the model (missing ${missing.slice(0, 3).join(', ') || 'none'}; unexpected ${unexpected.slice(0, 3).join(', ') || 'none'})`)
-  const bytes = fs.readFileSync(path.join(dir, 'extra.bin'))
+  const extraPath = path.join(dir, 'extra.bin')
+  if (!fs.existsSync(extraPath)) throw new PamError(`${extraPath}: missing (the checkpoint is incomplete)`)
+  const bytes = fs.readFileSync(extraPath)
   const extra = new Map<string, tf.Tensor>()
   let offset = 0
   for (const e of state.extra) {

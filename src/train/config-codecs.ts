@@ -5,7 +5,7 @@ import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { parseModelName } from '../../models/zoo'
 
-const numberWhere = (name: string, ok: (n: number) => boolean) =>
+export const numberWhere = (name: string, ok: (n: number) => boolean) =>
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && ok(u),

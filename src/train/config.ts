@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import * as fs from 'node:fs'
+import { SYNTH_PARAMETER_RULES } from '../data/synth/synth-config'
 import { PamError } from '../util/errors'
 import {
   byKind,
@@ -17,6 +18,7 @@ import {
   NonEmptyString,
   NonNegativeInt,
   NonNegativeNumber,
+  numberWhere,
   PositiveInt,
   PositiveNumber,
   Probability,
@@ -26,7 +28,16 @@ import {
 // model
 // -------------------------------------------------------------------------------------------------
 
-const SyntheticData = t.type({ kind: t.literal('synthetic'), dir: NonEmptyString, identities: PositiveInt, imagesPerIdentity: PositiveInt, testIdentities: PositiveInt, seed: NonNegativeInt })
+/** The synthetic set's own rules (pam synth), so a config is refused before any work starts. */
+const synthRule = (name: keyof typeof SYNTH_PARAMETER_RULES) => numberWhere(SYNTH_PARAMETER_RULES[name].expected, SYNTH_PARAMETER_RULES[name].ok)
+const SyntheticData = t.type({
+  kind: t.literal('synthetic'),
+  dir: NonEmptyString,
+  identities: synthRule('identities'),
+  imagesPerIdentity: synthRule('imagesPerIdentity'),
+  testIdentities: synthRule('testIdentities'),
+  seed: synthRule('seed'),
+})
 const FolderData = t.type({ kind: t.literal('folder'), root: NonEmptyString, yawCsv: NonEmptyString })
 const RecordIoData = t.type({ kind: t.literal('recordio'), dir: NonEmptyString, yawFile: NonEmptyString })
 export const DataConfig = byKind('training data', { synthetic: SyntheticData, folder: FolderData, recordio: RecordIoData })

@@ -5,7 +5,7 @@
  *   DIR/metrics.jsonl   one record per logged step
  *   DIR/checkpoints/    see ./checkpoint
  *   DIR/model/          the final model (model.json, weights.bin, pam.json)
- *   DIR/curves.svg      loss and accuracy against step
+ *   DIR/loss.svg, DIR/accuracy.svg   training curves against step
  *
  * Everything random is a function of (seed, epoch, step): the epoch's data order, each step's
  * flips and dropout masks. A resumed run therefore repeats exactly the steps an uninterrupted
@@ -75,6 +75,15 @@ const mix = (...xs: number[]): number => {
 
 export const modelInfo = (c: TrainConfig): ModelInfo => ({ model: c.model, size: c.size, width: c.width, embedding: c.embedding, dropout: c.dropout })
 
+/** What a trainee is made from: the model fields of a config. */
+export type TraineeSpec = Pick<TrainConfig, 'model' | 'size' | 'width' | 'embedding' | 'dropout' | 'seed' | 'excludeBatchNormFromDecay'>
+
+const modelBlock = (c: TraineeSpec) => {
+  const block = buildModel(c.model, { size: c.size, width: c.width, embedding: c.embedding, dropout: c.dropout })
+  if (E.isLeft(block)) throw new PamError(`config model: ${block.left}`)
+  return block.right
+}
+
 const metricsPath = (out: string) => path.join(out, 'metrics.jsonl')
 
 const readMetrics = (out: string): MetricsRecord[] =>
@@ -86,10 +95,14 @@ const readMetrics = (out: string): MetricsRecord[] =>
         .map((l) => JSON.parse(l) as MetricsRecord)
     : []
 
-/** Keeps the first `lines` records: those after the checkpoint belong to steps that will rerun. */
+/**
+ * Keeps the first `lines` records: those after the checkpoint belong to steps that will rerun.
+ * Lines are cut as text, so a record torn by a kill mid-write is simply dropped.
+ */
 const truncateMetrics = (out: string, lines: number): void => {
-  const kept = readMetrics(out).slice(0, lines)
-  writeFileAtomic(metricsPath(out), kept.map((r) => JSON.stringify(r) + '\n').join(''))
+  const text = fs.existsSync(metricsPath(out)) ? fs.readFileSync(metricsPath(out), 'utf8') : ''
+  const kept = text.split('\n').filter((l) => l.trim() !== '').slice(0, lines)
+  writeFileAtomic(metricsPath(out), kept.map((l) => l + '\n').join(''))
 }
 
 export const writeCurves = (out: string): void => {
@@ -104,12 +117,12 @@ export const writeCurves = (out: string): void => {
   writeFileAtomic(path.join(out, 'accuracy.svg'), svg('accuracy', 'Training accuracy (top-1, no margin)'))
 }
 
-export const buildTrainee = (c: TrainConfig, numClasses: number): Trainee => {
-  const block = buildModel(c.model, { size: c.size, width: c.width, embedding: c.embedding, dropout: c.dropout })
-  if (E.isLeft(block)) throw new PamError(`config model: ${block.left}`)
-  const model = compile(block.right, { input: [c.size, c.size, 3], seed: c.seed })
+/** The compiled model, the margin head's class weights `[embedding, classes]` and the SGD state. */
+export const buildTrainee = (c: TraineeSpec, numClasses: number): Trainee => {
+  const model = compile(modelBlock(c), { input: [c.size, c.size, 3], seed: c.seed })
   if (E.isLeft(model)) throw new PamError(`${c.model}: ${formatShapeError(model.left)}`)
-  const head = tf.variable(tf.randomNormal([c.embedding, numClasses], 0, 0.01, 'float32', mix(c.seed, 1)), true, `${HEAD_WEIGHT}-${Date.now()}`)
+  // [embedding, classes]; the initial tensor is freed once the variable holds its copy
+  const head = tf.tidy(() => tf.variable(tf.randomNormal([c.embedding, numClasses], 0, 0.01, 'float32', mix(c.seed, 1)), true, `${HEAD_WEIGHT}-${Date.now()}`))
   return { model: model.right, head, params: sgdParams(model.right, head, c.excludeBatchNormFromDecay), sgd: emptySgdState() }
 }
 
@@ -121,9 +134,7 @@ export const disposeTrainee = (t: Trainee): void => {
 
 /** The audit table printed at the start of a run. */
 export const auditText = (c: TrainConfig): string => {
-  const block = buildModel(c.model, { size: c.size, width: c.width, embedding: c.embedding, dropout: c.dropout })
-  if (E.isLeft(block)) throw new PamError(block.left)
-  const a = audit(block.right, [c.size, c.size, 3])
+  const a = audit(modelBlock(c), [c.size, c.size, 3])
   if (E.isLeft(a)) throw new PamError(`${c.model}: ${formatShapeError(a.left)}`)
   return formatSummary(a.right.tree, { depth: 1, title: `${c.model} at ${c.size}×${c.size}, width ×${c.width}` })
 }
@@ -145,8 +156,10 @@ export const runTraining = async (o: RunOptions): Promise<RunResult> => {
       const r = readCheckpoint(latest, t.model)
       pos = r.position
       const head = r.extra.get(HEAD_WEIGHT)
-      if (!head || head.shape[1] !== ds.numClasses)
+      if (!head || head.shape[1] !== ds.numClasses) {
+        r.extra.forEach((x) => x.dispose())
         throw new PamError(`${latest}: the checkpoint's head has ${head?.shape[1] ?? 'no'} classes, the data ${ds.numClasses}`)
+      }
       t.head.assign(head)
       for (const [name, tensor] of r.extra) if (name.startsWith('sgd/')) t.sgd.buffers.set(name.slice(4), tensor)
       head.dispose()
@@ -183,7 +196,7 @@ export const runTraining = async (o: RunOptions): Promise<RunResult> => {
           if (e instanceof NonFiniteLoss) {
             const kept = latestCheckpoint(o.out)
             throw new PamError(
-              `epoch ${epoch + 1} step ${stepInEpoch + 1}: the loss is ${e.loss}; training stopped before updating any weight. ` +
+              `epoch ${epoch + 1} step ${stepInEpoch + 1}: the loss is ${e.loss}; training stopped before the optimiser touched any weight. ` +
                 (kept ? `The last good checkpoint is ${kept}; lower lr or add warmupSteps, then resume with --resume.` : 'No checkpoint was written yet.'),
             )
           }

@@ -83,10 +83,6 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   const backend = await initBackend(stringFlag(values, 'backend'))
   console.log(auditText(config))
   console.log(`\nbackend ${backend}; config ${resumeDir ? path.join(out, 'config.json') : configFile}; run directory ${out}${resuming ? ' (resuming)' : ''}`)
-  if (!resuming) {
-    fs.mkdirSync(out, { recursive: true })
-    fs.writeFileSync(path.join(out, 'config.json'), encodeConfig(config))
-  }
   let lastShown = -1
   const generated = ensureSynthetic(config, (p) => {
     const pct = Math.floor((100 * p.done) / p.total)

@@ -116,7 +116,7 @@ t.test('usage errors: one line each, before anything is read', async (t) => {
     [['--checkpoint', ckpt, '--bin', lfw, '--yaw', 'left'], "pam eval: --yaw: yaw 'left' is not a number"],
     [['--checkpoint', ckpt, '--bin', lfw, '--batch', '0'], 'pam eval: --batch must be an integer in [1, ∞], got "0"'],
     [['--checkpoint', ckpt, 'lfw.bin'], 'pam eval: unexpected argument "lfw.bin"'],
-    [['--checkpoint', ckpt, '--bins', lfw], 'pam eval: unknown flag --bins (valid: --checkpoint --model --size --width --embedding --bin --yaw --yaw-file --cfp --protocol --pairs-out --report --batch --backend --help)'],
+    [['--checkpoint', ckpt, '--bins', lfw], 'pam eval: unknown flag --bins (valid: --checkpoint --model --size --width --embedding --bin --yaw --yaw-file --cfp --aligned --protocol --pairs-out --report --batch --backend --help)'],
     [['--model', 'IR51', '--bin', lfw], 'pam eval: unknown model "IR51": depth 51 is not one of 18, 34, 50, 100 (or 101), 152'],
     [['--checkpoint', path.join(tmp, 'nope'), '--bin', lfw], `${path.join(tmp, 'nope')}: no such directory`],
     [['--checkpoint', ckpt, '--bin', lfw, path.join(tmp, 'lfw.bin')], `pam eval: ${lfw} and ${lfw} both make the column LFW; evaluate them in separate runs`],

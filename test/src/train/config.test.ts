@@ -33,7 +33,7 @@ t.test('every bad field is named, with what was expected and what was found', as
   t.same(r, E.left([
     'epoch: unknown field (valid: model, size, width, embedding, dropout, data, eval, epochs, batchSize, lr, milestones, gamma, warmupSteps, momentum, weightDecay, excludeBatchNormFromDecay, head, flip, seed, checkpointEverySteps, logEverySteps, maxSteps, init)',
     'model: unknown model "IR50+PAM21": PAM stages must be distinct digits 1-4 in ascending order, got 21, got "IR50+PAM21"',
-    'data.identities: expected a positive integer, got -3',
+    'data.identities: expected an integer ≥ 1, got -3',
     'batchSize: expected a positive integer, got 0',
     'lr: expected a number > 0, got "fast"',
     'milestones: expected ascending epoch numbers, such as [10, 18, 22], got [18,10]',

@@ -69,7 +69,7 @@ t.test('a non-finite loss stops the run with a clear message and keeps the last 
   const c = config({ lr: 1e30, epochs: 3, checkpointEverySteps: 1 })
   const err = await runTraining({ config: c, out, dataset: ds, progress: silent }).then(() => undefined, (e: Error) => e)
   t.ok(err, 'the run fails')
-  t.match(err?.message ?? '', /^epoch \d step \d: the loss is (NaN|Infinity|-Infinity); training stopped before updating any weight\. The last good checkpoint is .*step-\d{8}; lower lr or add warmupSteps, then resume with --resume\.$/)
+  t.match(err?.message ?? '', /^epoch \d step \d: the loss is (NaN|Infinity|-Infinity); training stopped before the optimiser touched any weight\. The last good checkpoint is .*step-\d{8}; lower lr or add warmupSteps, then resume with --resume\.$/)
   const latest = fs.readFileSync(path.join(out, 'checkpoints', 'LATEST'), 'utf8')
   t.ok(fs.existsSync(path.join(out, 'checkpoints', latest, 'weights.bin')))
   fs.rmSync(out, { recursive: true })
