@@ -3,6 +3,7 @@
  * saved model back into a state_dict: what `pam import` and `pam export` do, without the CLI.
  * A tfjs backend must be ready before either is called.
  */
+import { disposeModel } from '../../dsl/compile/dispose'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import * as E from 'fp-ts/Either'
 import { compile } from '../../dsl/compile/compile'
@@ -88,12 +89,12 @@ export const importTensors = (checkpoint: TorchCheckpoint, source: string, o: Im
   try {
     plan = planFor(o.family, describeModel(model))
   } catch (e) {
-    model.dispose()
+    disposeModel(model)
     throw e
   }
   const { weights, report } = mapCheckpoint(plan, checkpoint.tensors)
   if (hasProblems(report) && !o.partial) {
-    model.dispose()
+    disposeModel(model)
     const units = DEPTHS[spec.depth]
     const differs = architecture.units.length !== units.length || architecture.units.some((n, i) => n !== units[i])
     throw new PamError(

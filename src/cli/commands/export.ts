@@ -8,6 +8,7 @@
  * neither original model has, are written under their block paths (`pam1.drm.res.1.weight`, in
  * PyTorch layouts) unless `--backbone-only`.
  */
+import { disposeModel } from '../../../dsl/compile/dispose'
 import * as E from 'fp-ts/Either'
 import { parseModelName } from '../../../models/zoo'
 import { familyOfZoo, familyTitle, withArticle } from '../../import/families'
@@ -66,7 +67,7 @@ export const runExport = async (argv: readonly string[], log: (line: string) => 
     if (exported.extra.length) log(`  ${exported.extra.length} weights of ${blocksOf(exported.extra)} under their block paths (not part of ${familyTitle[family]}; load with strict=False)`)
     if (exported.omitted.length) log(`  left out (--backbone-only): ${exported.omitted.length} weights of ${blocksOf(exported.omitted.map((n) => n.replace(/\//g, '.')))}`)
   } finally {
-    model.dispose()
+    disposeModel(model)
   }
   return 0
 }

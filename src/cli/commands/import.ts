@@ -1,5 +1,6 @@
 /**
- * `pam import --from FILE.pth --family evolve|insightface --model MODEL --out DIR
+ * `pam import { disposeModel } from '../../../dsl/compile/dispose'
+import --from FILE.pth --family evolve|insightface --model MODEL --out DIR
  *             [--size S] [--width W] [--embedding D] [--dropout P] [--partial] [--seed N]`
  *
  * Reads a PyTorch checkpoint (zip or legacy `torch.save`) of face.evoLVe IR or insightface
@@ -82,7 +83,7 @@ export const runImport = async (argv: readonly string[], log: (line: string) => 
     writeModelInfo(out, r.info)
     log(`  wrote ${out} (model.json, weights.bin, pam.json)`)
   } finally {
-    r.model.dispose()
+    disposeModel(r.model)
   }
   return 0
 }
