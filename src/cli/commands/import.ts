@@ -1,6 +1,5 @@
 /**
- * `pam import { disposeModel } from '../../../dsl/compile/dispose'
-import --from FILE.pth --family evolve|insightface --model MODEL --out DIR
+ * `pam import --from FILE.pth --family evolve|insightface --model MODEL --out DIR
  *             [--size S] [--width W] [--embedding D] [--dropout P] [--partial] [--seed N]`
  *
  * Reads a PyTorch checkpoint (zip or legacy `torch.save`) of face.evoLVe IR or insightface
@@ -8,6 +7,7 @@ import --from FILE.pth --family evolve|insightface --model MODEL --out DIR
  * `weights.bin`, `pam.json`) that `pam eval`, `pam embed` and `pam train --init` read. Blocks the
  * checkpoint lacks (PAM, DREAM) are left as initialised and listed.
  */
+import { disposeModel } from '../../../dsl/compile/dispose'
 import { saveModel } from '../../persist/model-dir'
 import { writeModelInfo } from '../../persist/model-info'
 import { FAMILIES, familyTitle, type Family } from '../../import/families'
