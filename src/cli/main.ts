@@ -7,6 +7,7 @@ import { auditCommand } from './commands/audit'
 import { benchCommand } from './commands/bench'
 import { embedCommand } from './commands/embed'
 import { evalCommand } from './commands/eval'
+import { experimentCommand } from './commands/experiment'
 import { exportCommand } from './commands/export'
 import { importCommand } from './commands/import'
 import { synthCommand } from './commands/synth'
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
   eval: [evalCommand, 'verification accuracy on .bin pair sets or raw CFP (table, --pairs-out, --report)'],
   embed: [embedCommand, 'embeddings of face images as float32 .npy (+ .txt of paths)'],
+  experiment: [experimentCommand, "train and evaluate a plan of runs (variants × seeds), resumable; results in the paper's layout, plots"],
   import: [importCommand, 'import a face.evoLVe IR or insightface iResNet PyTorch checkpoint'],
   export: [exportCommand, 'export a model as a PyTorch state_dict (face.evoLVe / insightface naming)'],
   synth: [synthCommand, 'generate a synthetic pose-varying face dataset (train split + CFP-style test pairs)'],
