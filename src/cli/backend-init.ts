@@ -1,19 +1,17 @@
 /**
- * Picks and starts the tfjs backend for commands that run tensors (the static audit needs none).
+ * Starts the tfjs backend for commands that run tensors (the static audit needs none): the best
+ * one that loads, or the one named by `--backend` / `PAM_BACKEND` (see src/backend/select.ts).
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { selectBackend } from '../backend/select'
 
 let started: string | undefined
 
 export const initBackend = async (requested?: string): Promise<string> => {
   if (started) return started
-  require('@tensorflow/tfjs-backend-cpu')
-  require('@tensorflow/tfjs-backend-wasm')
-  const name = requested ?? process.env.PAM_BACKEND ?? 'wasm'
-  if (!(await tf.setBackend(name))) await tf.setBackend('cpu')
-  await tf.ready()
-  if (tf.getBackend() === 'wasm') require('../backend/wasm-gradients').registerWasmGradientKernels()
+  const selection = await selectBackend({ requested })
+  // tfjs's console banners ("Hi, looks like you are running TensorFlow.js in Node.js…") are noise
   tf.enableProdMode()
-  started = tf.getBackend()
+  started = selection.inUse
   return started
 }

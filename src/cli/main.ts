@@ -5,6 +5,7 @@
 import { isPamError } from '../util/errors'
 import { auditCommand } from './commands/audit'
 import { benchCommand } from './commands/bench'
+import { doctorCommand } from './commands/doctor'
 import { embedCommand } from './commands/embed'
 import { evalCommand } from './commands/eval'
 import { experimentCommand } from './commands/experiment'
@@ -21,6 +22,7 @@ setAfterTraining(evaluateAfterTraining)
 const COMMANDS: Readonly<Record<string, readonly [Command, string]>> = {
   audit: [auditCommand, 'static parameter / MAC audit of models; --paper compares with the paper'],
   bench: [benchCommand, 'time a training step or inference (images/s, peak RSS)'],
+  doctor: [doctorCommand, 'the tfjs backends present, the one in use, and why the others were skipped'],
   eval: [evalCommand, 'verification accuracy on .bin pair sets or raw CFP (table, --pairs-out, --report)'],
   embed: [embedCommand, 'embeddings of face images as float32 .npy (+ .txt of paths)'],
   experiment: [experimentCommand, "train and evaluate a plan of runs (variants × seeds), resumable; results in the paper's layout, plots"],
