@@ -70,7 +70,7 @@ export interface BackendLoader {
   /** `require(pkg)`; throws what the package throws. */
   load(pkg: string): void
   /** Starts the backend; resolves to a detail line for the report, rejects with the reason. */
-  start(name: BackendName, tfName: string): Promise<string | undefined>
+  start(name: BackendName, tfName: string, env: NodeJS.ProcessEnv): Promise<string | undefined>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,12 +82,16 @@ const firstLine = (e: unknown): string => {
   return (msg.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim()
 }
 
-const startWasm = async (): Promise<string> => {
+/**
+ * Needs no `setWasmPaths` under Node: the package's Node bundle finds its .wasm files next to
+ * itself (Emscripten's scriptDirectory is its __dirname). A bundler that moves the JS would.
+ */
+const startWasm = async (env: NodeJS.ProcessEnv): Promise<string> => {
   // Loaded lazily: their imports register kernels and replace the 'wasm' factory.
   const { registerWasmGradientKernels } = require('./wasm-gradients') as typeof import('./wasm-gradients')
   const threads = require('./wasm-gradients/threads') as typeof import('./wasm-gradients/threads')
   registerWasmGradientKernels()
-  threads.useThreadedWasm()
+  threads.useThreadedWasm(threads.wasmThreadsWanted(env))
   if (!(await tf.setBackend('wasm'))) throw new Error(`tf.setBackend('wasm') failed (see the warning above)`)
   const n = (require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()
   const failed = threads.threadedWasmStatus()?.fallbackReason
@@ -107,8 +111,8 @@ export const nodeLoader: BackendLoader = {
   load: (pkg) => {
     require(pkg)
   },
-  start: async (name, tfName) => {
-    if (name === 'wasm') return startWasm()
+  start: async (name, tfName, env) => {
+    if (name === 'wasm') return startWasm(env)
     if (!(await tf.setBackend(tfName))) throw new Error(`tf.setBackend('${tfName}') failed (see the warning above)`)
     await tf.ready()
     return undefined
@@ -138,7 +142,8 @@ export const selectBackend = async (
   o: { readonly requested?: string; readonly env?: NodeJS.ProcessEnv; readonly loader?: BackendLoader } = {},
 ): Promise<BackendSelection> => {
   const loader = o.loader ?? nodeLoader
-  const requested = requestedBackend(o.requested, o.env ?? process.env)
+  const env = o.env ?? process.env
+  const requested = requestedBackend(o.requested, env)
   const reports: CandidateReport[] = []
   let inUse: BackendName | undefined
   for (const c of CANDIDATES) {
@@ -159,7 +164,7 @@ export const selectBackend = async (
     }
     try {
       loader.load(c.pkg)
-      const detail = await loader.start(c.name, c.tfName)
+      const detail = await loader.start(c.name, c.tfName, env)
       report(true, detail === undefined ? { kind: 'in-use' } : { kind: 'in-use', detail })
       inUse = c.name
     } catch (e) {

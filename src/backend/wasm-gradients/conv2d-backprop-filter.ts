@@ -4,10 +4,13 @@
  * dW[i,j,c,o] = Σ_{b,y,x} xpad[b, y·s + i·d, x·s + j·d, c] · dy[b,y,x,o] is itself a convolution
  * once the batch becomes the channel axis: the input xᵀ [inC,h,w,n] (inC plays the batch),
  * the filter dyᵀ [oh,ow,n,outC], stride = the forward dilation, dilation = the forward stride.
- * That single call runs in XNNPACK (SIMD, and multi-threaded when the threaded build is loaded),
- * so the gradient costs about one forward convolution plus two transposes. Benchmarked against
- * per-tap BatchMatMul (slower: XNNPACK's GEMM with a reduction of n·oh·ow is memory bound and each
- * tap needs a strided copy) and the backend's Conv3DBackpropFilterV2 (plain loops, ~150× slower).
+ * That single call runs in XNNPACK (SIMD, and multi-threaded when the threaded build is loaded).
+ * Measured ~1.8-2.1× the forward convolution: the call itself is ~1.4× (an n-channel filter
+ * with oh·ow taps suits XNNPACK's microkernels less), plus the x transpose (single-threaded)
+ * and repacking dy as weights. Beaten alternatives: per-tap BatchMatMul on strided copies (2×
+ * slower), and the backend's Conv3DBackpropFilterV2 (loops, ~150× slower). Not pursued: a
+ * shifted-window GEMM over the padded grid, whose prototype looked ≤20% faster at 112×112 but
+ * needs aliased views into wasm memory.
  */
 import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
 import { convGeometry, filterGradPads, type ConvGradAttrs } from './geometry'

@@ -7,9 +7,10 @@
  * inserted when s > 1) is padded so that it lands on the tap's window of the padded x — PadV2
  * is one native pass — then one broadcasting Multiply and one AvgPool over all rows at once
  * (XNNPACK's multipass pooling, a single read) give the tap's sums up to the pool size.
- * Measured at x [16,56,56,64], 3×3: ~6 ms a tap; folding the batch into the channels and
- * running ONE depthwise convolution with dy as a 56×56 filter was 3× slower, because XNNPACK
- * has no depthwise microkernel for such a filter and falls back to a grouped GEMM.
+ * Measured at x [16,56,56,64], 3×3, one thread: ~10 ms a tap, 90 ms in all; folding the batch
+ * into the channels and running ONE depthwise convolution with dy as a 56×56 filter took 180 ms,
+ * because XNNPACK has no depthwise microkernel for such a filter and falls back to a grouped
+ * GEMM. Still ~7× its forward pass, but PAM has four such layers per step.
  */
 import { DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import { convGeometry, type ConvGradAttrs } from './geometry'

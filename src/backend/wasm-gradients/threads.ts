@@ -106,15 +106,21 @@ export interface ThreadedWasmStatus {
 let status: ThreadedWasmStatus | undefined
 export const threadedWasmStatus = (): ThreadedWasmStatus | undefined => status
 
+/** Whether our factory is the registered 'wasm' one. */
+let installed = false
+
 /**
  * Makes the next `tf.setBackend('wasm')` start the threaded build with `threads` threads, falling
- * back to the package's own (single-threaded SIMD) loader if that fails. Returns false, changing
- * nothing, when 'wasm' is already initialized or `threads` ≤ 1.
+ * back to the package's own (single-threaded SIMD) loader if that fails. Returns whether the
+ * threaded factory is in place: false, changing nothing, when 'wasm' is already initialized or
+ * `threads` ≤ 1; true, changing nothing, when an earlier call installed it.
  */
 export const useThreadedWasm = (threads = wasmThreadsWanted()): boolean => {
   const engine = tf.engine()
   const entry = engine.registryFactory.wasm
   if (threads <= 1 || entry === undefined || engine.registry.wasm !== undefined) return false
+  if (installed) return true
+  installed = true
   const stock = entry.factory
   tf.removeBackend('wasm')
   tf.registerBackend(

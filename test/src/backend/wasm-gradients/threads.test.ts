@@ -23,6 +23,7 @@ t.test('PAM_WASM_THREADS sizes the pool, within [1, 8]', async (t) => {
 t.test('starts with two threads and computes like the cpu backend', async (t) => {
   registerWasmGradientKernels()
   t.equal(useThreadedWasm(2), true)
+  t.equal(useThreadedWasm(2), true, 'a second call keeps the first')
   t.ok(await tf.setBackend('wasm'))
   t.same(threadedWasmStatus(), { threads: 2 })
   t.equal(getThreadsCount(), 2)
