@@ -30,7 +30,11 @@ const batchNormTrain = (x: tf.Tensor, w: Weights, epsilon: number, ctx: ForwardC
     const n = x.size / x.shape[x.rank - 1]
     ctx.updateMoving(mean, n > 1 ? tf.mul(variance, n / (n - 1)) : variance)
   }
-  return tf.batchNorm(x, mean, variance, w.beta, w.gamma, epsilon)
+  // written with broadcasting ops rather than tf.batchNorm: the gradient of tfjs's fused
+  // batchNorm tiles every per-channel vector to the full activation size (about a fifth of a
+  // training step on wasm); broadcasting ops reduce instead
+  const scale = tf.mul(tf.rsqrt(tf.add(variance, epsilon)), w.gamma)
+  return tf.add(tf.mul(tf.sub(x, mean), scale), w.beta)
 }
 
 export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: ForwardContext): tf.Tensor => {
