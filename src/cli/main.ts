@@ -53,6 +53,11 @@ export const run = async (argv: string[]): Promise<number> => {
       console.error(e.message)
       return 2
     }
+    // the wasm heap is capped at 4 GiB; emscripten aborts when an allocation fails
+    if (e instanceof Error && /^Aborted\(/.test(e.message) && /tfjs-backend-wasm/.test(e.stack ?? '')) {
+      console.error(`pam ${name}: the wasm backend ran out of memory (its heap is limited to 4 GiB); use a smaller --batch, input size or width, or a tfjs-node backend`)
+      return 1
+    }
     // a file the user named cannot be read or written: their fix, not our bug
     const fsError = e as NodeJS.ErrnoException
     if (fsError.code && fsError.path && fsError.syscall) {
