@@ -8,6 +8,7 @@
  * The exact ROC of a 6000-pair set has up to 6001 points; points closer than half a pixel to the
  * last one drawn are dropped, which leaves the picture unchanged and the file small.
  */
+import { COLOURS, escapeXml } from '../plot/svg'
 import type { RocPoint } from './metrics'
 
 export interface RocSeries {
@@ -22,11 +23,6 @@ export interface RocSvgOptions {
   readonly minFar?: number
   readonly title?: string
 }
-
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf']
-
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const fmt = (v: number): string => (Math.round(v * 10) / 10).toString()
 

@@ -3,6 +3,8 @@
  * variant inside it (mean, with a bar of ± the spread), and the values behind the spread (folds,
  * splits or seeds) as small open dots beside it. SVG, dependency-free, as src/plot/line-chart.
  */
+import { COLOURS, escapeXml as esc, niceTicks } from '../plot/svg'
+
 export interface ErrorPoint {
   readonly group: string
   readonly mean: number
@@ -25,20 +27,6 @@ export interface ErrorChartOptions {
   readonly height?: number
 }
 
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f']
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-const ticks = (lo: number, hi: number, count = 6): number[] => {
-  const span = hi - lo || 1
-  const raw = span / count
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)))
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw
-  const out: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)))
-  return out
-}
-
 export const errorBarChartSvg = (series: readonly ErrorSeries[], groups: readonly string[], o: ErrorChartOptions): string => {
   const legendWidth = Math.min(260, 24 + 7 * Math.max(8, ...series.map((s) => s.label.length)))
   const w = o.width ?? Math.max(520, 140 * groups.length + legendWidth + 80, 7 * (o.subtitle?.length ?? 0) + 40, 8 * o.title.length + 40)
@@ -59,7 +47,7 @@ export const errorBarChartSvg = (series: readonly ErrorSeries[], groups: readonl
     `<text x="${w / 2}" y="20" text-anchor="middle" font-size="14">${esc(o.title)}</text>`,
   ]
   if (o.subtitle) parts.push(`<text x="${w / 2}" y="38" text-anchor="middle" fill="#555">${esc(o.subtitle)}</text>`)
-  for (const t of ticks(y0, y1)) {
+  for (const t of niceTicks(y0, y1, 6)) {
     parts.push(`<line x1="${m.left}" x2="${m.left + plotW}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#ddd"/>`)
     parts.push(`<text x="${m.left - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>`)
   }

@@ -2,6 +2,8 @@
  * A small SVG line chart (linear axes, several series, a legend): the training curves and the
  * experiment plots. SVG keeps it dependency-free and readable in any browser or viewer.
  */
+import { COLOURS, escapeXml as esc, niceTicks as ticks } from './svg'
+
 export interface Series {
   readonly label: string
   readonly points: ReadonlyArray<readonly [number, number]>
@@ -15,21 +17,6 @@ export interface ChartOptions {
   readonly height?: number
   /** Fixed y range; default: the data's range. */
   readonly yRange?: readonly [number, number]
-}
-
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b']
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-/** Round tick values: 1, 2 or 5 times a power of ten. */
-const ticks = (lo: number, hi: number, count = 5): number[] => {
-  const span = hi - lo || 1
-  const raw = span / count
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)))
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw
-  const out: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)))
-  return out
 }
 
 export const lineChartSvg = (series: readonly Series[], o: ChartOptions): string => {
