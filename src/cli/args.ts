@@ -49,3 +49,10 @@ export const stringFlag = (values: Parsed['values'], name: string): string | und
   const v = values[name]
   return typeof v === 'string' ? v : undefined
 }
+
+/** A required string flag, or one line naming it and the usage: `pam import: --from FILE.pth is required (…)`. */
+export const requiredFlag = (command: string, usage: string, values: Parsed['values'], name: string, what: string): string => {
+  const v = values[name]
+  if (typeof v !== 'string' || v === '') throw new PamError(`pam ${command}: --${name} ${what} is required (${usage})`)
+  return v
+}

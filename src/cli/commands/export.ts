@@ -18,7 +18,7 @@ import { loadModel } from '../../persist/model-dir'
 import { MODEL_INFO, readModelInfo } from '../../persist/model-info'
 import { readSavedWeights } from '../../persist/weights'
 import { PamError } from '../../util/errors'
-import { parseFlags } from '../args'
+import { parseFlags, requiredFlag, type Parsed } from '../args'
 import { initBackend } from '../backend-init'
 import { parseFamily } from './import'
 
@@ -32,11 +32,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const required = (values: Record<string, unknown>, name: string, what: string): string => {
-  const v = values[name]
-  if (typeof v !== 'string' || v === '') throw new PamError(`pam export: --${name} ${what} is required (${EXPORT_USAGE})`)
-  return v
-}
+const required = (values: Parsed['values'], name: string, what: string): string => requiredFlag('export', EXPORT_USAGE, values, name, what)
 
 const blocksOf = (keys: readonly string[]): string => [...new Set(keys.map((k) => k.split('.')[0]))].join(', ')
 

@@ -14,7 +14,7 @@ import { FAMILIES, familyTitle, type Family } from '../../import/families'
 import { describeArchitecture, importCheckpoint, specFor } from '../../import/import-checkpoint'
 import { leftInitialisedSummary, problemLines } from '../../import/transfer'
 import { PamError } from '../../util/errors'
-import { numberFlag, parseFlags, stringFlag } from '../args'
+import { numberFlag, parseFlags, stringFlag, requiredFlag, type Parsed } from '../args'
 import { initBackend } from '../backend-init'
 
 export const IMPORT_USAGE =
@@ -34,11 +34,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const required = (values: Record<string, unknown>, name: string, what: string): string => {
-  const v = values[name]
-  if (typeof v !== 'string' || v === '') throw new PamError(`pam import: --${name} ${what} is required (${IMPORT_USAGE})`)
-  return v
-}
+const required = (values: Parsed['values'], name: string, what: string): string => requiredFlag('import', IMPORT_USAGE, values, name, what)
 
 export const parseFamily = (command: string, raw: string): Family => {
   if (!(FAMILIES as readonly string[]).includes(raw)) throw new PamError(`pam ${command}: unknown family "${raw}" (valid: ${FAMILIES.join(', ')})`)
