@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-cpu'
 export const useBackend = async (name: 'wasm' | 'cpu' = 'wasm'): Promise<void> => {
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`)
   await tf.ready()
+  // as the CLI does: no "you are running TensorFlow.js in Node.js" banner in the test output
+  tf.enableProdMode()
 }
 
 /** Largest |a − b| / max(1, |b|) over two arrays of the same length. */
