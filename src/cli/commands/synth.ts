@@ -70,7 +70,7 @@ export const parseSynthArgs = (argv: readonly string[]): Parsed => {
 }
 
 /** A progress printer: a rewritten line on a terminal, a line per 10% otherwise. */
-const progressPrinter = (stream: NodeJS.WriteStream): ((p: SynthProgress) => void) => {
+export const progressPrinter = (stream: NodeJS.WriteStream): ((p: SynthProgress) => void) => {
   let lastTenth = -1
   return (p) => {
     const text = `synth: ${p.phase} ${p.done}/${p.total} images`

@@ -17,6 +17,7 @@ import { streamProgress } from '../../train/progress'
 import { auditText, runTraining, type RunResult } from '../../train/run'
 import { PamError } from '../../util/errors'
 import { parseFlags, stringFlag } from '../args'
+import { progressPrinter } from './synth'
 import { initBackend } from '../backend-init'
 
 const USAGE = 'usage: pam train --config FILE --out DIR [--init MODEL_DIR] [--continue] [--backend NAME] | pam train --resume DIR [--backend NAME] | pam train --help-config'
@@ -83,12 +84,7 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   const backend = await initBackend(stringFlag(values, 'backend'))
   console.log(auditText(config))
   console.log(`\nbackend ${backend}; config ${resumeDir ? path.join(out, 'config.json') : configFile}; run directory ${out}${resuming ? ' (resuming)' : ''}`)
-  let lastShown = -1
-  const generated = ensureSynthetic(config, (p) => {
-    const pct = Math.floor((100 * p.done) / p.total)
-    if (pct !== lastShown && (pct % 10 === 0 || p.done === p.total)) log(`synth: ${p.phase} ${p.done}/${p.total} images`)
-    lastShown = pct
-  })
+  const generated = ensureSynthetic(config, progressPrinter(process.stderr))
   if (generated && config.data.kind === 'synthetic') log(`synth: generated ${config.data.dir}`)
   const dataset = openTrainingData(config)
   console.log(`training data: ${dataset.size} images of ${dataset.numClasses} identities; ${Math.floor(dataset.size / config.batchSize)} steps per epoch`)
