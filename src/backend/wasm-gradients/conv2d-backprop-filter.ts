@@ -13,6 +13,7 @@
  * needs aliased views into wasm memory.
  */
 import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
+import { filterGradientKernel } from './kernel-config'
 import { convGeometry, filterGradPads, type ConvGradAttrs } from './geometry'
 import { inKernelScope, type KernelOps, type WasmBackendLike } from './kernel-scope'
 
@@ -57,12 +58,4 @@ export const conv2dBackpropFilter = (
   })
 }
 
-export const conv2dBackpropFilterConfig: KernelConfig = {
-  kernelName: Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-    const a = attrs as unknown as ConvGradAttrs & { filterShape: readonly number[] }
-    return conv2dBackpropFilter(backend as unknown as WasmBackendLike, x, dy, a.filterShape, a)
-  },
-}
+export const conv2dBackpropFilterConfig: KernelConfig = filterGradientKernel(Conv2DBackpropFilter, conv2dBackpropFilter)

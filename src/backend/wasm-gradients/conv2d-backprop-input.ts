@@ -10,6 +10,7 @@
  * (unequal strides, or stride with dilation, which tfjs' gradients never produce) upsample.
  */
 import { Conv2DBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
+import { inputGradientKernel } from './kernel-config'
 import { convGeometry, type ConvGradAttrs } from './geometry'
 import { inKernelScope, type WasmBackendLike } from './kernel-scope'
 import { phaseInputGrad } from './phases'
@@ -39,12 +40,4 @@ export const conv2dBackpropInput = (
   })
 }
 
-export const conv2dBackpropInputConfig: KernelConfig = {
-  kernelName: Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
-    const a = attrs as unknown as ConvGradAttrs & { inputShape: readonly number[] }
-    return conv2dBackpropInput(backend as unknown as WasmBackendLike, dy, filter, a.inputShape, a)
-  },
-}
+export const conv2dBackpropInputConfig: KernelConfig = inputGradientKernel(Conv2DBackpropInput, conv2dBackpropInput)

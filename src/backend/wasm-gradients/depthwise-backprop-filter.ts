@@ -13,6 +13,7 @@
  * GEMM. Still ~7× its forward pass, but PAM has four such layers per step.
  */
 import { DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core'
+import { filterGradientKernel } from './kernel-config'
 import { convGeometry, type ConvGradAttrs } from './geometry'
 import { inKernelScope, type WasmBackendLike } from './kernel-scope'
 import { zeroInsert } from './upsample'
@@ -49,12 +50,4 @@ export const depthwiseBackpropFilter = (
   })
 }
 
-export const depthwiseBackpropFilterConfig: KernelConfig = {
-  kernelName: DepthwiseConv2dNativeBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-    const a = attrs as unknown as ConvGradAttrs & { filterShape: readonly number[] }
-    return depthwiseBackpropFilter(backend as unknown as WasmBackendLike, x, dy, a.filterShape, a)
-  },
-}
+export const depthwiseBackpropFilterConfig: KernelConfig = filterGradientKernel(DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter)

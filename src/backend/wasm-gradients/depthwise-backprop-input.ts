@@ -8,6 +8,7 @@
  * that came from the same input channel (a native innermost-axis Sum, skipped when m = 1).
  */
 import { DepthwiseConv2dNativeBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
+import { inputGradientKernel } from './kernel-config'
 import { convGeometry, type ConvGradAttrs } from './geometry'
 import { inKernelScope, type WasmBackendLike } from './kernel-scope'
 import { cropTo, inputGradPlan, zeroInsert } from './upsample'
@@ -36,12 +37,4 @@ export const depthwiseBackpropInput = (
   })
 }
 
-export const depthwiseBackpropInputConfig: KernelConfig = {
-  kernelName: DepthwiseConv2dNativeBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
-    const a = attrs as unknown as ConvGradAttrs & { inputShape: readonly number[] }
-    return depthwiseBackpropInput(backend as unknown as WasmBackendLike, dy, filter, a.inputShape, a)
-  },
-}
+export const depthwiseBackpropInputConfig: KernelConfig = inputGradientKernel(DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput)
