@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { writeFileAtomic } from '../persist/model-dir'
 import { PamError } from '../util/errors'
 import type { SetOutcome } from './evaluate'
-import type { EvalSpec, PlanData } from './plan'
+import type { EvalSpec, PlanData, RunSpec } from './plan'
 
 export const RESULTS_FILE = 'results.json'
 export const SESSIONS_FILE = 'sessions.jsonl'
@@ -24,14 +24,9 @@ export interface TrainingSummary {
   readonly sessions: number
 }
 
-export interface RunResults {
+/** What a finished run records: its identity (as the plan's `RunSpec` names it) and outcome. */
+export interface RunResults extends Pick<RunSpec, 'id' | 'name' | 'label' | 'model' | 'seed' | 'testSplit'> {
   readonly version: 1
-  readonly id: string
-  readonly name: string
-  readonly label: string
-  readonly model: string
-  readonly seed: number
-  readonly testSplit?: number
   /** The training config as `encodeConfig` writes it. */
   readonly config: unknown
   readonly data: PlanData
