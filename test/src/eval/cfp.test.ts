@@ -1,20 +1,12 @@
 import t from 'tap'
 import * as fs from 'fs'
-import * as os from 'os'
 import * as path from 'path'
 import { cfpProtocol, pairYaw, readCfp } from '../../../src/eval/cfp'
+import { CFP_MINI, cfpMiniCopies } from '../../helpers/cfp-mini'
 
-const MINI = path.resolve(__dirname, '../../../../test/fixtures/eval/cfp-mini')
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pam-cfp-'))
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
-
-let copies = 0
+const MINI = CFP_MINI
 /** A fresh copy of the mini fixture to break. */
-const copy = (): string => {
-  const root = path.join(tmp, `cfp${copies++}`)
-  fs.cpSync(MINI, root, { recursive: true })
-  return root
-}
+const copy = cfpMiniCopies((f) => t.teardown(f), 'pam-cfp-')
 const edit = (file: string, f: (text: string) => string): void => fs.writeFileSync(file, f(fs.readFileSync(file, 'utf8')))
 
 t.test('reads the mini copy: pairs, folds, images, fiducials, yaw', async (t) => {
@@ -73,7 +65,7 @@ t.test('accepts image_list_*.txt, ../Data paths, CRLF endings', async (t) => {
 })
 
 t.test('a yaw CSV overrides the default yaws', async (t) => {
-  const csv = path.join(tmp, 'yaw.csv')
+  const csv = path.join(copy(), 'yaw.csv')
   fs.writeFileSync(csv, `path,yaw\nData/Images/036/profile/04.jpg,-75.5\n${path.join(MINI, 'Data/Images/036/frontal/07.jpg')},12\n`)
   const set = readCfp(MINI, { yawCsv: csv })
   t.equal(set.images.get(path.join(MINI, 'Data/Images/036/profile/04.jpg'))?.yaw, -75.5)

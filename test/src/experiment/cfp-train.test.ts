@@ -1,21 +1,13 @@
 import t from 'tap'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { cfpListedImages, cfpSplitIdentities, openCfpTraining, trainingIdentities } from '../../../src/experiment/cfp-train'
 import { decodeImage } from '../../../src/image/codec'
+import { CFP_MINI, cfpMiniCopies } from '../../helpers/cfp-mini'
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/eval')
-const MINI = path.join(FIXTURES, 'cfp-mini')
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pam-cfp-train-'))
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
-
-let copies = 0
-const copy = (): string => {
-  const root = path.join(tmp, `cfp${copies++}`)
-  fs.cpSync(MINI, root, { recursive: true })
-  return root
-}
+const MINI = CFP_MINI
+const copy = cfpMiniCopies((f) => t.teardown(f), 'pam-cfp-train-')
 
 const SPLIT1 = [3, 11, 12, 13, 17, 23, 25, 33, 35, 36, 46, 50]
 const SPLIT2 = [61, 67, 71, 81, 83, 85, 86, 89, 90, 91, 92, 98]
