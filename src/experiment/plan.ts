@@ -27,7 +27,7 @@ import * as t from 'io-ts'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { decodeConfig, formatErrors, type TrainConfig } from '../train/config'
-import { ModelName, NonEmptyString, byKind } from '../train/config-codecs'
+import { ModelName, NonEmptyString, byKind, listOf } from '../train/config-codecs'
 import { PamError } from '../util/errors'
 
 // -------------------------------------------------------------------------------------------------
@@ -128,14 +128,6 @@ const RunName = where<string>(
 const ProtocolCodec = t.keyof({ FF: null, FP: null })
 
 /** A non-empty list whose error, when it is not one, says what it should hold. */
-const listOf = <C extends t.Mixed>(item: C, what: string) =>
-  new t.Type<t.TypeOf<C>[], t.OutputOf<C>[], unknown>(
-    `a list of ${what}`,
-    (u): u is t.TypeOf<C>[] => Array.isArray(u) && u.length > 0 && u.every((x) => item.is(x)),
-    (u, c) => (Array.isArray(u) && u.length > 0 ? t.array(item).validate(u, c) : t.failure(u, c, `expected a non-empty list of ${what}`)),
-    (a) => a.map((x) => item.encode(x)),
-  )
-
 const Protocols = listOf(
   new t.Type<Protocol, Protocol, unknown>('FF or FP', ProtocolCodec.is, (u, c) => (ProtocolCodec.is(u) ? t.success(u) : t.failure(u, c, 'expected "FF" or "FP"')), (a) => a),
   '"FF" / "FP"',
@@ -219,21 +211,11 @@ const RESERVED: Readonly<Record<string, string>> = {
   eval: 'the evaluation sets are the plan\'s "eval"',
 }
 
-/** A placeholder `data` for the training codec when the plan trains on CFP (the runner supplies the images). */
-const cfpPlaceholder = (dir: string, testSplits: readonly number[]) => ({
-  kind: 'folder',
-  root: dir,
-  yawCsv: `(pam experiment: CFP identities of every split but ${testSplits.map((s) => String(s).padStart(2, '0')).join(', ')}; frontal 0°, profile 90°)`,
-})
-
-const DATA_KINDS_LINE = /^data\.kind: expected one of (.*), got (.*)$/
+/** The training data of a run that tests on `testSplits` of the plan's CFP copy. */
+const cfpTrainingData = (dir: string, testSplits: readonly number[]): TrainConfig['data'] => ({ kind: 'cfp', dir, testSplits: [...testSplits] })
 
 /** Training-config error lines with the path they have in the plan. */
-const configErrors = (lines: readonly string[], prefix: string): string[] =>
-  lines.map((l) => {
-    const m = DATA_KINDS_LINE.exec(l)
-    return m ? `${prefix}data.kind: expected one of ${m[1]}, "cfp", got ${m[2]}` : `${prefix}${l}`
-  })
+const configErrors = (lines: readonly string[], prefix: string): string[] => lines.map((l) => `${prefix}${l}`)
 
 const firstKey = (line: string): string => line.split(/[.:]/)[0]
 
@@ -289,7 +271,7 @@ export const decodePlan = (raw: unknown, cfpDefault: string = DEFAULT_CFP()): E.
         })
         data = { kind: 'cfp', dir: cfp, testSplits: splits }
       }
-      dataForCodec = cfpPlaceholder(cfp, E.isRight(c) ? c.right.testSplits : [0])
+      dataForCodec = cfpTrainingData(cfp, E.isRight(c) ? c.right.testSplits : [1])
     }
     const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !(k in RESERVED)))
     const baseDecoded = decodeConfig({ ...strip(base), data: dataForCodec, model: 'IR18' })
@@ -454,7 +436,7 @@ export const expandRuns = (plan: Plan): RunSpec[] => {
       for (const r of plan.runs) {
         if (i >= r.seeds.length) continue
         const seed = r.seeds[i]
-        const config: TrainConfig = { ...r.config, seed }
+        const config: TrainConfig = { ...r.config, seed, ...(split === undefined ? {} : { data: cfpTrainingData((plan.data as { dir: string }).dir, [split]) }) }
         out.push({
           id: `${r.name}${split === undefined ? '' : `-split${pad2(split)}`}-s${seed}`,
           name: r.name,

@@ -29,7 +29,6 @@ import { ensureSynthetic, openTrainingData } from '../train/data-source'
 import type { Progress } from '../train/progress'
 import type { MetricsRecord, RunOptions, RunResult } from '../train/run'
 import { isPamError, PamError } from '../util/errors'
-import { openCfpTraining } from './cfp-train'
 import type { Evaluate } from './evaluate'
 import { expandRuns, planColumns, type Plan, type RunSpec } from './plan'
 import { writeReport } from './report'
@@ -166,14 +165,8 @@ const synthLog = (log: (l: string) => void) => {
 
 /** The default training data of a run: the config's (synthetic generated on first use), or CFP's training splits. */
 export const openRunData = (spec: RunSpec, log: (line: string) => void): FaceDataset => {
-  if (spec.data.kind === 'cfp') {
-    const split = spec.testSplit as number
-    log(`  aligning the CFP images of every split but ${String(split).padStart(2, '0')} to ${spec.config.size}×${spec.config.size} (once per test split)`)
-    const ds = openCfpTraining(spec.data.dir, [split], spec.config.size, {
-      onProgress: (done, total) => {
-        if (done % 1000 === 0 || done === total) log(`  aligned ${done}/${total}`)
-      },
-    })
+  if (spec.config.data.kind === 'cfp') {
+    const ds = openTrainingData(spec.config, { log: (l) => log(`  ${l}`) })
     log(`  CFP training set: ${ds.size} images of ${ds.numClasses} identities`)
     return ds
   }
@@ -198,7 +191,7 @@ export const checkSyntheticSet = (c: TrainConfig): void => {
   }
 }
 
-const dataKey = (spec: RunSpec): string => JSON.stringify([spec.data, spec.data.kind === 'cfp' ? spec.testSplit : spec.config.data, spec.config.size])
+const dataKey = (spec: RunSpec): string => JSON.stringify([spec.config.data, spec.config.size])
 
 // -------------------------------------------------------------------------------------------------
 // the report's inputs
@@ -239,6 +232,8 @@ const describeData = (plan: Plan, c: TrainConfig): string => {
       return `training data: image folder \`${d.root}\` with yaw CSV \`${d.yawCsv}\``
     case 'recordio':
       return `training data: MXNet RecordIO \`${d.dir}\` with yaw file \`${d.yawFile}\``
+    case 'cfp':
+      return `training data: CFP (${d.dir}), the identities of every split but ${d.testSplits.map((s) => String(s).padStart(2, '0')).join(', ')}`
   }
 }
 

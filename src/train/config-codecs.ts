@@ -40,6 +40,15 @@ export const NonEmptyString = new t.Type<string, string, unknown>(
   (s) => s,
 )
 
+/** A non-empty list whose items the item codec decodes (errors name the bad item's index). */
+export const listOf = <C extends t.Mixed>(item: C, what: string) =>
+  new t.Type<t.TypeOf<C>[], t.OutputOf<C>[], unknown>(
+    `a list of ${what}`,
+    (u): u is t.TypeOf<C>[] => Array.isArray(u) && u.length > 0 && u.every((x) => item.is(x)),
+    (u, c) => (Array.isArray(u) && u.length > 0 ? t.array(item).validate(u, c) : t.failure(u, c, `expected a non-empty list of ${what}`)),
+    (a) => a.map((x) => item.encode(x)),
+  )
+
 /** Ascending integers ≥ 0 (milestone epochs). */
 export const Milestones = new t.Type<number[], number[], unknown>(
   'ascending epoch numbers',

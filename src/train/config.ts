@@ -12,6 +12,7 @@ import { PamError } from '../util/errors'
 import {
   byKind,
   DropoutRate,
+  listOf,
   Margin,
   Milestones,
   ModelName,
@@ -40,7 +41,10 @@ const SyntheticData = t.type({
 })
 const FolderData = t.type({ kind: t.literal('folder'), root: NonEmptyString, yawCsv: NonEmptyString })
 const RecordIoData = t.type({ kind: t.literal('recordio'), dir: NonEmptyString, yawFile: NonEmptyString })
-export const DataConfig = byKind('training data', { synthetic: SyntheticData, folder: FolderData, recordio: RecordIoData })
+/** CFP with its own protocol: every image of the identities of the splits not in testSplits. */
+const CfpSplit = numberWhere('a split number (an integer ≥ 1)', (n) => Number.isInteger(n) && n >= 1)
+const CfpData = t.type({ kind: t.literal('cfp'), dir: NonEmptyString, testSplits: listOf(CfpSplit, 'split numbers') })
+export const DataConfig = byKind('training data', { synthetic: SyntheticData, folder: FolderData, recordio: RecordIoData, cfp: CfpData })
 
 const Head = byKind('margin head', {
   arcface: t.type({ kind: t.literal('arcface'), s: PositiveNumber, m: Margin }),
@@ -85,7 +89,7 @@ export const FIELD_DOCS: Readonly<Record<keyof TrainConfig, string>> = {
   width: 'multiplier of the stage widths 64-128-256-512 (paper: 1)',
   embedding: 'embedding dimension (paper: 512)',
   dropout: 'dropout rate before the embedding layer (face.evoLVe: 0.5)',
-  data: 'training data: {"kind":"synthetic","dir","identities","imagesPerIdentity","testIdentities","seed"} (generated into dir if missing), {"kind":"folder","root","yawCsv"}, or {"kind":"recordio","dir","yawFile"}',
+  data: 'training data: {"kind":"synthetic","dir","identities","imagesPerIdentity","testIdentities","seed"} (generated into dir if missing), {"kind":"folder","root","yawCsv"}, {"kind":"recordio","dir","yawFile"}, or {"kind":"cfp","dir","testSplits"} (CFP\'s protocol: the identities of every split but testSplits, aligned from the fiducials, yaw 0° frontal / 90° profile)',
   eval: 'evaluation after training: {"cfp": DIR, "protocol": "FF"|"FP"|"both", "yawFile"}; a synthetic set is evaluated on its own test split',
   epochs: 'number of epochs (paper: 24)',
   batchSize: 'images per step (paper: 256)',

@@ -1,9 +1,10 @@
 /**
  * Opens the training data a config names as a FaceDataset: a synthetic set (generated on first
- * use), an image folder with a yaw CSV, or MXNet RecordIO with a yaw file.
+ * use), an image folder with a yaw CSV, MXNet RecordIO with a yaw file, or CFP's training splits.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { openCfpTraining } from '../data/cfp-train'
 import type { FaceDataset, FaceExample } from '../data/dataset'
 import { openImageFolder } from '../data/image-folder'
 import { openRecordIo, recordIoPaths } from '../data/recordio'
@@ -52,7 +53,12 @@ export const cached = (ds: FaceDataset, size: number, maxBytes = 2 ** 30): FaceD
   }
 }
 
-export const openTrainingData = (c: TrainConfig): FaceDataset => {
+export interface OpenDataOptions {
+  /** Progress of slow preparation (aligning CFP's images), one line at a time. */
+  readonly log?: (line: string) => void
+}
+
+export const openTrainingData = (c: TrainConfig, o: OpenDataOptions = {}): FaceDataset => {
   switch (c.data.kind) {
     case 'synthetic':
       return cached(openImageFolder(path.join(c.data.dir, 'train')), c.size)
@@ -60,5 +66,15 @@ export const openTrainingData = (c: TrainConfig): FaceDataset => {
       return cached(openImageFolder(c.data.root, { yawCsv: c.data.yawCsv }), c.size)
     case 'recordio':
       return openRecordIo(recordIoPaths(c.data.dir, { yaw: c.data.yawFile }))
+    case 'cfp': {
+      const log = o.log ?? (() => undefined)
+      const held = c.data.testSplits.map((s) => String(s).padStart(2, '0')).join(', ')
+      log(`aligning the CFP images of every split but ${held} to ${c.size}×${c.size}`)
+      return openCfpTraining(c.data.dir, c.data.testSplits, c.size, {
+        onProgress: (done, total) => {
+          if (done % 1000 === 0 || done === total) log(`aligned ${done}/${total}`)
+        },
+      })
+    }
   }
 }

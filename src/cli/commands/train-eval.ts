@@ -1,6 +1,8 @@
 /**
  * The evaluation `pam train` runs when training ends: the synthetic set's own FF / FP test split
- * (already aligned crops, exact yaw from its yaw.csv), and CFP when the config names it.
+ * (already aligned crops, exact yaw from its yaw.csv), CFP's held-out splits when the model
+ * trained on CFP's protocol, and CFP when the config names it (the held-out splits only when it
+ * is the copy the model trained on: the other splits' identities were seen in training).
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -8,6 +10,7 @@ import { formatResults, runEvaluation } from '../../infer/evaluate'
 import { disposeModel, loadCheckpoint } from '../../infer/model'
 import { progressReporter } from '../../infer/progress'
 import { cfpSource, type EvalSource } from '../../infer/sources'
+import { heldOutCfpSource } from '../../experiment/evaluate'
 import { syntheticTestDir } from '../../train/data-source'
 import type { AfterTraining } from './train'
 
@@ -17,7 +20,10 @@ export const evaluateAfterTraining: AfterTraining = async (c, result, log) => {
   const sources: EvalSource[] = []
   const synth = syntheticTestDir(c)
   if (synth) sources.push(cfpSource(synth, ['FF', 'FP'], path.join(synth, 'yaw.csv'), true))
-  if (c.eval.cfp) sources.push(cfpSource(c.eval.cfp, protocolsOf(c.eval.protocol), c.eval.yawFile))
+  const trainedOnCfp = c.data.kind === 'cfp' ? c.data : undefined
+  if (trainedOnCfp) sources.push(heldOutCfpSource(trainedOnCfp.dir, protocolsOf(c.eval.protocol), trainedOnCfp.testSplits))
+  const sameCopy = trainedOnCfp !== undefined && c.eval.cfp !== undefined && path.resolve(c.eval.cfp) === path.resolve(trainedOnCfp.dir)
+  if (c.eval.cfp && !sameCopy) sources.push(cfpSource(c.eval.cfp, protocolsOf(c.eval.protocol), c.eval.yawFile))
   if (sources.length === 0) return
   const m = await loadCheckpoint(result.modelDir)
   try {

@@ -86,7 +86,7 @@ export const trainCommand = async (argv: string[]): Promise<number> => {
   console.log(`\nbackend ${backend}; config ${resumeDir ? path.join(out, 'config.json') : configFile}; run directory ${out}${resuming ? ' (resuming)' : ''}`)
   const generated = ensureSynthetic(config, progressPrinter(process.stderr))
   if (generated && config.data.kind === 'synthetic') log(`synth: generated ${config.data.dir}`)
-  const dataset = openTrainingData(config)
+  const dataset = openTrainingData(config, { log })
   console.log(`training data: ${dataset.size} images of ${dataset.numClasses} identities; ${Math.floor(dataset.size / config.batchSize)} steps per epoch`)
   const started = Date.now()
   const result = await runTraining({ config, out, dataset, progress: streamProgress(process.stderr, config.batchSize), resume: resuming })

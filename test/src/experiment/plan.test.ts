@@ -180,7 +180,8 @@ t.test('CFP training: one run per test split and seed, evaluated on that split',
   )
   t.same(runs[2].eval, [{ kind: 'cfp', dir: 'here/cfp', protocols: ['FF', 'FP'], heldOut: [3] }])
   t.equal(runs[2].testSplit, 3)
-  t.equal(runs[0].config.data.kind, 'folder', 'the training codec holds a placeholder; the runner reads CFP itself')
+  t.same(runs[0].config.data, { kind: 'cfp', dir: 'here/cfp', testSplits: [10] }, 'each run\'s own config names its test split, so pam train --resume reads the same images')
+  t.same(runs[2].config.data, { kind: 'cfp', dir: 'here/cfp', testSplits: [3] })
 })
 
 t.test('readPlan names the file', async (t) => {

@@ -40,7 +40,12 @@ t.test('every bad field is named, with what was expected and what was found', as
     'head.m: expected a margin in [0, π/2), got 2',
     'flip: expected a number in [0, 1], got 1.5',
   ]))
-  t.same(decodeConfig({ data: { kind: 'lmdb' } }), E.left(['data.kind: expected one of "synthetic", "folder", "recordio", got "lmdb"']))
+  t.same(decodeConfig({ data: { kind: 'lmdb' } }), E.left(['data.kind: expected one of "synthetic", "folder", "recordio", "cfp", got "lmdb"']))
+  t.same(
+    decodeConfig({ data: { kind: 'cfp', dir: 'cfp', testSplits: [10, 0] } }),
+    E.left(['data.testSplits.1: expected a split number (an integer ≥ 1), got 0']),
+  )
+  t.same(decodeConfig({ data: { kind: 'cfp', dir: 'cfp', testSplits: [] } }), E.left(['data.testSplits: expected a non-empty list of split numbers, got []']))
   t.same(decodeConfig([]), E.left(['(top level): expected a JSON object']))
 })
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { cfpListedImages, cfpSplitIdentities, openCfpTraining, trainingIdentities } from '../../../src/experiment/cfp-train'
+import { cfpListedImages, cfpSplitIdentities, openCfpTraining, trainingIdentities } from '../../../src/data/cfp-train'
 import { decodeImage } from '../../../src/image/codec'
 import { CFP_MINI, cfpMiniCopies } from '../../helpers/cfp-mini'
 

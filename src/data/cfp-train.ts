@@ -13,8 +13,8 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { FaceDataset, FaceExample } from '../data/dataset'
-import { readTextFile } from '../data/yaw-csv'
+import type { FaceDataset, FaceExample } from './dataset'
+import { readTextFile } from './yaw-csv'
 import { alignCfp } from '../eval/align'
 import { type CfpPose, fiducialPathOf, parseFiducials, readCfp } from '../eval/cfp'
 import { readLines } from '../eval/text-lines'
