@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Padding, Primitive } from '../block'
+import { batchNormTrain } from './batch-norm-train'
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]]
 
@@ -22,20 +23,13 @@ export interface ForwardContext {
   readonly updateMoving?: (mean: tf.Tensor, variance: tf.Tensor) => void
 }
 
-const batchNormTrain = (x: tf.Tensor, w: Weights, epsilon: number, ctx: ForwardContext): tf.Tensor => {
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i)
-  const { mean, variance } = tf.moments(x, axes)
-  if (ctx.updateMoving) {
+const batchNormTraining = (x: tf.Tensor, w: Weights, epsilon: number, ctx: ForwardContext): tf.Tensor =>
+  batchNormTrain(x, w.gamma, w.beta, epsilon, (mean, variance) => {
+    if (!ctx.updateMoving) return
     // PyTorch keeps the unbiased batch variance in its running estimate
     const n = x.size / x.shape[x.rank - 1]
     ctx.updateMoving(mean, n > 1 ? tf.mul(variance, n / (n - 1)) : variance)
-  }
-  // written with broadcasting ops rather than tf.batchNorm: the gradient of tfjs's fused
-  // batchNorm tiles every per-channel vector to the full activation size (about a fifth of a
-  // training step on wasm); broadcasting ops reduce instead
-  const scale = tf.mul(tf.rsqrt(tf.add(variance, epsilon)), w.gamma)
-  return tf.add(tf.mul(tf.sub(x, mean), scale), w.beta)
-}
+  })
 
 export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: ForwardContext): tf.Tensor => {
   switch (p._tag) {
@@ -49,7 +43,7 @@ export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: Fo
     }
     case 'BatchNorm':
       return ctx.training
-        ? batchNormTrain(x, w, p.epsilon, ctx)
+        ? batchNormTraining(x, w, p.epsilon, ctx)
         : tf.batchNorm(x, w.moving_mean, w.moving_variance, w.beta, w.gamma, p.epsilon)
     case 'PRelu':
       return tf.prelu(x, w.alpha)

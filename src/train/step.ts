@@ -9,6 +9,7 @@ import { PrimitiveLayer } from '../../dsl/compile/layers'
 import { cosines, marginLogitsFromCosines, softmaxCrossEntropy, top1Accuracy, type MarginHead } from '../../models/arcface'
 import type { Batch } from './batch'
 import { sgdStep, type SgdOptions, type SgdParam, type SgdState } from './sgd'
+import { variableGrads } from './variable-grads'
 
 export interface Trainee {
   readonly model: tfl.LayersModel
@@ -57,7 +58,7 @@ export const trainStep = (
   const yaw = tf.tensor2d(batch.yaw, [batch.size, 1])
   const labels = tf.tensor1d(batch.labels, 'int32')
   let accuracy: tf.Scalar | undefined
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = variableGrads(() => {
     const embeddings = t.model.apply([x, yaw], { training: true, seed: o.seed }) as tf.Tensor2D
     const cos = cosines(embeddings, t.head as tf.Tensor as tf.Tensor2D)
     accuracy = tf.keep(top1Accuracy(cos, labels))
