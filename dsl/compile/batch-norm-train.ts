@@ -5,7 +5,8 @@
  * ops (moments, subtract, scale, shift) therefore keeps three activation-sized tensors per
  * layer (x, x − mean, the scaled value) and its gradient runs the reductions of each op again.
  * Here the forward runs unrecorded and keeps only x̂ = (x − mean) / √(var + ε); the gradient is
- * the closed form (N values per channel, sums over the reduced axes):
+ * the closed form (N values per channel, sums over the reduced axes, taken as matrix products:
+ * see channel-sums.ts):
  *
  *   dβ = Σ dy     dγ = Σ dy · x̂     dx = γ / √(var + ε) · (dy − dβ / N − x̂ · dγ / N)
  *
@@ -14,6 +15,7 @@
  * saves.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { channelMeans, channelSums } from './channel-sums'
 
 export const batchNormTrain = (
   x: tf.Tensor,
@@ -22,13 +24,14 @@ export const batchNormTrain = (
   epsilon: number,
   onStats?: (mean: tf.Tensor, variance: tf.Tensor) => void,
 ): tf.Tensor => {
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i)
   const n = x.size / x.shape[x.rank - 1]
   const f = tf.customGrad((x, gamma, beta, save) => {
-    const { mean, variance } = tf.moments(x as tf.Tensor, axes)
+    const mean = channelMeans(x as tf.Tensor)
+    const centred = tf.sub(x as tf.Tensor, mean)
+    const variance = channelMeans(tf.square(centred))
     if (onStats) onStats(mean, variance)
     const invStd = tf.rsqrt(tf.add(variance, epsilon))
-    const xhat = tf.mul(tf.sub(x as tf.Tensor, mean), invStd)
+    const xhat = tf.mul(centred, invStd)
     const y = tf.add(tf.mul(xhat, gamma as tf.Tensor), beta as tf.Tensor)
     ;(save as tf.GradSaveFunc)([xhat, invStd, gamma as tf.Tensor])
     return {
@@ -36,8 +39,8 @@ export const batchNormTrain = (
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [xh, inv, g] = saved
         const d = dy as tf.Tensor
-        const dBeta = tf.sum(d, axes)
-        const dGamma = tf.sum(tf.mul(d, xh), axes)
+        const dBeta = channelSums(d)
+        const dGamma = channelSums(tf.mul(d, xh))
         const centred = tf.sub(tf.sub(d, tf.div(dBeta, n)), tf.mul(xh, tf.div(dGamma, n)))
         return [tf.mul(centred, tf.mul(inv, g)), dGamma, dBeta]
       },

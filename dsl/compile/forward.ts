@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Padding, Primitive } from '../block'
 import { batchNormTrain } from './batch-norm-train'
+import { preluTrain } from './prelu-train'
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]]
 
@@ -46,7 +47,7 @@ export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: Fo
         ? batchNormTraining(x, w, p.epsilon, ctx)
         : tf.batchNorm(x, w.moving_mean, w.moving_variance, w.beta, w.gamma, p.epsilon)
     case 'PRelu':
-      return tf.prelu(x, w.alpha)
+      return ctx.training ? preluTrain(x, w.alpha) : tf.prelu(x, w.alpha)
     case 'Relu':
       return tf.relu(x)
     case 'Sigmoid':
