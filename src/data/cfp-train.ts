@@ -16,7 +16,7 @@ import * as path from 'node:path'
 import type { FaceDataset, FaceExample } from './dataset'
 import { readTextFile } from './yaw-csv'
 import { alignCfp } from '../eval/align'
-import { type CfpPose, fiducialPathOf, parseFiducials, readCfp } from '../eval/cfp'
+import { type CfpPose, fiducialPathOf, parseFiducials, readCfp, requireSplits, splitName } from '../eval/cfp'
 import { readLines } from '../eval/text-lines'
 import { decodeImage, type RgbImage } from '../image/codec'
 import { PamError } from '../util/errors'
@@ -30,7 +30,6 @@ export interface CfpSplits {
 }
 
 const id3 = (n: number): string => String(n).padStart(3, '0')
-const split2 = (n: number): string => String(n).padStart(2, '0')
 
 /**
  * The identities of each split, from the FF and FP pair files. Throws `PamError` when an identity
@@ -47,7 +46,7 @@ export const cfpSplitIdentities = (root: string, aligned = false): CfpSplits => 
       if (seen !== undefined && seen !== pair.split) {
         const [x, y] = [seen, pair.split].sort((a, b) => a - b)
         throw new PamError(
-          `${path.join(root, 'Protocol', 'Split')}: identity ${id3(identity)} has pairs in split ${split2(x)} and split ${split2(y)}; the splits must hold disjoint identities`,
+          `${path.join(root, 'Protocol', 'Split')}: identity ${id3(identity)} has pairs in split ${splitName(x)} and split ${splitName(y)}; the splits must hold disjoint identities`,
         )
       }
       splitOf.set(identity, pair.split)
@@ -62,13 +61,9 @@ export const cfpSplitIdentities = (root: string, aligned = false): CfpSplits => 
 
 /** The training identities when `testSplits` are held out; every test split must exist. */
 export const trainingIdentities = (splits: CfpSplits, testSplits: readonly number[]): number[] => {
-  for (const s of testSplits) {
-    if (!splits.splits.includes(s)) {
-      throw new PamError(`${path.join(splits.root, 'Protocol', 'Split')}: no split ${split2(s)} (the splits are ${splits.splits.map(split2).join(', ')})`)
-    }
-  }
+  requireSplits(splits.root, splits.splits, testSplits)
   const train = splits.splits.filter((s) => !testSplits.includes(s))
-  if (train.length === 0) throw new PamError(`${splits.root}: holding out split${testSplits.length > 1 ? 's' : ''} ${testSplits.map(split2).join(', ')} leaves no split to train on`)
+  if (train.length === 0) throw new PamError(`${splits.root}: holding out split${testSplits.length > 1 ? 's' : ''} ${testSplits.map(splitName).join(', ')} leaves no split to train on`)
   return train.flatMap((s) => splits.identities.get(s) ?? []).sort((a, b) => a - b)
 }
 

@@ -148,6 +148,18 @@ const readYaws = (file: string, root: string): Map<string, number> => {
   return yaws
 }
 
+/** A split as CFP names its folders: `Protocol/Split/FF/07`. */
+export const splitName = (n: number): string => String(n).padStart(2, '0')
+
+/** Throws `PamError` naming the split folder unless every split of `wanted` is one of `present`. */
+export const requireSplits = (root: string, present: readonly number[], wanted: readonly number[]): void => {
+  for (const s of wanted) {
+    if (!present.includes(s)) {
+      throw new PamError(`${path.join(root, 'Protocol', 'Split')}: no split ${splitName(s)} (the splits are ${[...present].sort((a, b) => a - b).map(splitName).join(', ')})`)
+    }
+  }
+}
+
 /** Reads and checks the CFP copy at `root` (see the module comment). Throws `PamError` naming file and line. */
 export const readCfp = (root: string, options: CfpOptions = {}): CfpSet => {
   const protocols = options.protocols ?? ['FF', 'FP']
@@ -157,7 +169,7 @@ export const readCfp = (root: string, options: CfpOptions = {}): CfpSet => {
   const yaws = options.yawCsv === undefined ? new Map<string, number>() : readYaws(options.yawCsv, root)
   const splits = protocols.map((p) => splitNumbers(root, p))
   if (splits.length === 2 && splits[0].join() !== splits[1].join()) {
-    const show = (s: number[]): string => s.map((n) => String(n).padStart(2, '0')).join(',')
+    const show = (s: number[]): string => s.map(splitName).join(',')
     throw new PamError(`${path.join(root, 'Protocol', 'Split')}: FF has splits ${show(splits[0])} but FP has ${show(splits[1])}`)
   }
   const pairs: CfpPair[] = []
@@ -175,7 +187,7 @@ export const readCfp = (root: string, options: CfpOptions = {}): CfpSet => {
     const second = protocol === 'FF' ? frontal : profile
     const secondPose: CfpPose = protocol === 'FF' ? 'frontal' : 'profile'
     for (const split of splits[p]) {
-      const dir = path.join(root, 'Protocol', 'Split', protocol, String(split).padStart(2, '0'))
+      const dir = path.join(root, 'Protocol', 'Split', protocol, splitName(split))
       const counts: number[] = []
       for (const issame of [true, false]) {
         const file = path.join(dir, issame ? 'same.txt' : 'diff.txt')

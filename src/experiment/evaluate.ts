@@ -17,7 +17,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { alignCfp } from '../eval/align'
-import { cfpProtocol, pairYaw, readCfp } from '../eval/cfp'
+import { cfpProtocol, pairYaw, readCfp, requireSplits, splitName } from '../eval/cfp'
 import { correctPairs, type MeanStd } from '../eval/protocol'
 import { decodeImage } from '../image/codec'
 import { DEFAULT_BATCH, embedImages } from '../infer/embed'
@@ -70,7 +70,6 @@ export interface EvalContext {
 /** Scores the model saved in `modelDir` on `sets`; one outcome per column, in set order. */
 export type Evaluate = (modelDir: string, sets: readonly EvalSpec[], ctx: EvalContext) => Promise<SetOutcome[]>
 
-const split2 = (n: number): string => String(n).padStart(2, '0')
 
 /**
  * Fold of each pair for cross-validation inside splits: per split, its same pairs and its
@@ -100,9 +99,7 @@ export const subFolds = (issame: readonly boolean[], split: readonly number[], k
 export const heldOutCfpSource = (root: string, protocols: readonly Protocol[], heldOut: readonly number[]): EvalSource => {
   const set = readCfp(root, { protocols })
   const present = [...new Set(set.pairs.map((p) => p.split))]
-  for (const s of heldOut) {
-    if (!present.includes(s)) throw new PamError(`${path.join(root, 'Protocol', 'Split')}: no split ${split2(s)} (the splits are ${present.sort((a, b) => a - b).map(split2).join(', ')})`)
-  }
+  requireSplits(root, present, heldOut)
   const used: string[] = []
   const index = new Map<string, number>()
   const at = (p: string): number => {
@@ -127,7 +124,7 @@ export const heldOutCfpSource = (root: string, protocols: readonly Protocol[], h
     }
   })
   return {
-    label: `${root} (split ${heldOut.map(split2).join(', ')})`,
+    label: `${root} (split ${heldOut.map(splitName).join(', ')})`,
     count: used.length,
     images: (size) => ({
       length: used.length,
@@ -160,7 +157,7 @@ export const sourceOf = (spec: EvalSpec): { readonly source: EvalSource; readonl
         ? { source: cfpSource(spec.dir, spec.protocols), folding: 'the 10 official CFP splits' }
         : {
             source: heldOutCfpSource(spec.dir, spec.protocols, spec.heldOut),
-            folding: `10 sub-folds of held-out split ${spec.heldOut.map(split2).join(', ')} (threshold by cross-validation inside it)`,
+            folding: `10 sub-folds of held-out split ${spec.heldOut.map(splitName).join(', ')} (threshold by cross-validation inside it)`,
           }
     case 'bin': {
       const source = binSource(spec.file, spec.yawFile !== undefined ? { kind: 'file', file: spec.yawFile } : spec.yaw !== undefined ? { kind: 'constant', yaw: spec.yaw } : { kind: 'none' })

@@ -28,6 +28,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { decodeConfig, formatErrors, type TrainConfig } from '../train/config'
 import { ModelName, NonEmptyString, byKind, listOf } from '../train/config-codecs'
+import { splitName } from '../eval/cfp'
 import { PamError } from '../util/errors'
 
 // -------------------------------------------------------------------------------------------------
@@ -408,7 +409,6 @@ export const readPlan = (file: string, cfpDefault?: string): Plan => {
 // expansion into runs
 // -------------------------------------------------------------------------------------------------
 
-const pad2 = (n: number): string => String(n).padStart(2, '0')
 
 /** The evaluation sets of one run: paths filled in, CFP restricted to the run's test split. */
 const bindEval = (plan: Plan, config: TrainConfig, testSplit: number | undefined): EvalSpec[] =>
@@ -429,6 +429,7 @@ const bindEval = (plan: Plan, config: TrainConfig, testSplit: number | undefined
  */
 export const expandRuns = (plan: Plan): RunSpec[] => {
   const splits: (number | undefined)[] = plan.data.kind === 'cfp' ? [...plan.data.testSplits] : [undefined]
+  const cfpDir = plan.data.kind === 'cfp' ? plan.data.dir : undefined
   const rounds = Math.max(...plan.runs.map((r) => r.seeds.length))
   const out: RunSpec[] = []
   for (const split of splits) {
@@ -436,9 +437,9 @@ export const expandRuns = (plan: Plan): RunSpec[] => {
       for (const r of plan.runs) {
         if (i >= r.seeds.length) continue
         const seed = r.seeds[i]
-        const config: TrainConfig = { ...r.config, seed, ...(split === undefined ? {} : { data: cfpTrainingData((plan.data as { dir: string }).dir, [split]) }) }
+        const config: TrainConfig = { ...r.config, seed, ...(cfpDir === undefined || split === undefined ? {} : { data: cfpTrainingData(cfpDir, [split]) }) }
         out.push({
-          id: `${r.name}${split === undefined ? '' : `-split${pad2(split)}`}-s${seed}`,
+          id: `${r.name}${split === undefined ? '' : `-split${splitName(split)}`}-s${seed}`,
           name: r.name,
           label: r.label,
           model: r.model,

@@ -26,6 +26,7 @@ import { MODEL_INFO } from '../persist/model-info'
 import { checkpointsDir } from '../train/checkpoint'
 import { decodeConfig, encodeConfig, type TrainConfig } from '../train/config'
 import { ensureSynthetic, openTrainingData } from '../train/data-source'
+import { splitName } from '../eval/cfp'
 import type { Progress } from '../train/progress'
 import type { MetricsRecord, RunOptions, RunResult } from '../train/run'
 import { isPamError, PamError } from '../util/errors'
@@ -222,7 +223,7 @@ const readLastMetrics = (dir: string): MetricsRecord | undefined => {
 
 const describeData = (plan: Plan, c: TrainConfig): string => {
   if (plan.data.kind === 'cfp') {
-    return `training data: CFP (${plan.data.dir}), every image (10 frontal, 4 profile per identity) of the identities of every split but the test split (${plan.data.testSplits.map((s) => String(s).padStart(2, '0')).join(', ')}), aligned from the fiducials; yaw 0° frontal, 90° profile`
+    return `training data: CFP (${plan.data.dir}), every image (10 frontal, 4 profile per identity) of the identities of every split but the test split (${plan.data.testSplits.map(splitName).join(', ')}), aligned from the fiducials; yaw 0° frontal, 90° profile`
   }
   const d = c.data
   switch (d.kind) {
@@ -233,7 +234,7 @@ const describeData = (plan: Plan, c: TrainConfig): string => {
     case 'recordio':
       return `training data: MXNet RecordIO \`${d.dir}\` with yaw file \`${d.yawFile}\``
     case 'cfp':
-      return `training data: CFP (${d.dir}), the identities of every split but ${d.testSplits.map((s) => String(s).padStart(2, '0')).join(', ')}`
+      return `training data: CFP (${d.dir}), the identities of every split but ${d.testSplits.map(splitName).join(', ')}`
   }
 }
 

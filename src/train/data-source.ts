@@ -5,6 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { openCfpTraining } from '../data/cfp-train'
+import { splitName } from '../eval/cfp'
 import type { FaceDataset, FaceExample } from '../data/dataset'
 import { openImageFolder } from '../data/image-folder'
 import { openRecordIo, recordIoPaths } from '../data/recordio'
@@ -68,8 +69,7 @@ export const openTrainingData = (c: TrainConfig, o: OpenDataOptions = {}): FaceD
       return openRecordIo(recordIoPaths(c.data.dir, { yaw: c.data.yawFile }))
     case 'cfp': {
       const log = o.log ?? (() => undefined)
-      const held = c.data.testSplits.map((s) => String(s).padStart(2, '0')).join(', ')
-      log(`aligning the CFP images of every split but ${held} to ${c.size}×${c.size}`)
+      log(`aligning the CFP images of every split but ${c.data.testSplits.map(splitName).join(', ')} to ${c.size}×${c.size}`)
       return openCfpTraining(c.data.dir, c.data.testSplits, c.size, {
         onProgress: (done, total) => {
           if (done % 1000 === 0 || done === total) log(`aligned ${done}/${total}`)

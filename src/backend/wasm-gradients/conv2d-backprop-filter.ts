@@ -13,9 +13,9 @@
  * needs aliased views into wasm memory.
  */
 import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
-import { filterGradientKernel } from './kernel-config'
-import { convGeometry, filterGradPads, type ConvGradAttrs } from './geometry'
-import { inKernelScope, type KernelOps, type WasmBackendLike } from './kernel-scope'
+import { filterGradientKernel, type FilterGradient } from './kernel-config'
+import { convGeometry, filterGradPads } from './geometry'
+import { inKernelScope, type KernelOps } from './kernel-scope'
 
 /** [n,h,w,c] → [c,h,w,n] in two passes that each keep one side contiguous (~1.5× faster than one 4-d pass). */
 export const batchToLast = (ops: KernelOps, x: TensorInfo): TensorInfo => {
@@ -31,13 +31,7 @@ export const batchToThird = (ops: KernelOps, x: TensorInfo): TensorInfo => {
   return ops.reshape(ops.transpose(ops.reshape(x, [n, h * w, c]), [1, 0, 2]), [h, w, n, c])
 }
 
-export const conv2dBackpropFilter = (
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  dy: TensorInfo,
-  filterShape: readonly number[],
-  attrs: ConvGradAttrs,
-): TensorInfo => {
+export const conv2dBackpropFilter: FilterGradient = (backend, x, dy, filterShape, attrs) => {
   const g = convGeometry(Conv2DBackpropFilter, x.shape, filterShape, dy.shape, attrs, false)
   const ph = filterGradPads(g.inH, g.outH, g.kH, g.strideH, g.dilationH, g.top)
   const pw = filterGradPads(g.inW, g.outW, g.kW, g.strideW, g.dilationW, g.left)

@@ -9,20 +9,14 @@
  * does not convolve the s²−1 zeros of every s² upsampled positions; other strided cases
  * (unequal strides, or stride with dilation, which tfjs' gradients never produce) upsample.
  */
-import { Conv2DBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
-import { inputGradientKernel } from './kernel-config'
-import { convGeometry, type ConvGradAttrs } from './geometry'
-import { inKernelScope, type WasmBackendLike } from './kernel-scope'
+import { Conv2DBackpropInput, type KernelConfig } from '@tensorflow/tfjs-core'
+import { inputGradientKernel, type InputGradient } from './kernel-config'
+import { convGeometry } from './geometry'
+import { inKernelScope } from './kernel-scope'
 import { phaseInputGrad } from './phases'
 import { cropTo, inputGradPlan, zeroInsert } from './upsample'
 
-export const conv2dBackpropInput = (
-  backend: WasmBackendLike,
-  dy: TensorInfo,
-  filter: TensorInfo,
-  inputShape: readonly number[],
-  attrs: ConvGradAttrs,
-): TensorInfo => {
+export const conv2dBackpropInput: InputGradient = (backend, dy, filter, inputShape, attrs) => {
   const g = convGeometry(Conv2DBackpropInput, inputShape, filter.shape, dy.shape, attrs, false)
   const plan = inputGradPlan(g)
   return inKernelScope(backend, (ops) => {

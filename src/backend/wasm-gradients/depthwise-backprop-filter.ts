@@ -13,18 +13,12 @@
  * GEMM. Still ~7× its forward pass, but PAM has four such layers per step.
  */
 import { DepthwiseConv2dNativeBackpropFilter, type KernelConfig, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core'
-import { filterGradientKernel } from './kernel-config'
-import { convGeometry, type ConvGradAttrs } from './geometry'
-import { inKernelScope, type WasmBackendLike } from './kernel-scope'
+import { filterGradientKernel, type FilterGradient } from './kernel-config'
+import { convGeometry } from './geometry'
+import { inKernelScope } from './kernel-scope'
 import { zeroInsert } from './upsample'
 
-export const depthwiseBackpropFilter = (
-  backend: WasmBackendLike,
-  x: TensorInfo,
-  dy: TensorInfo,
-  filterShape: readonly number[],
-  attrs: ConvGradAttrs,
-): TensorInfo => {
+export const depthwiseBackpropFilter: FilterGradient = (backend, x, dy, filterShape, attrs) => {
   const g = convGeometry(DepthwiseConv2dNativeBackpropFilter, x.shape, filterShape, dy.shape, attrs, true)
   const [kh, kw, c, m] = filterShape
   const upH = g.outH * g.strideH

@@ -7,19 +7,13 @@
  * > 1, with the flipped filter viewed as [kh,kw,c·m,1], followed by a sum over the m channels
  * that came from the same input channel (a native innermost-axis Sum, skipped when m = 1).
  */
-import { DepthwiseConv2dNativeBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core'
-import { inputGradientKernel } from './kernel-config'
-import { convGeometry, type ConvGradAttrs } from './geometry'
-import { inKernelScope, type WasmBackendLike } from './kernel-scope'
+import { DepthwiseConv2dNativeBackpropInput, type KernelConfig } from '@tensorflow/tfjs-core'
+import { inputGradientKernel, type InputGradient } from './kernel-config'
+import { convGeometry } from './geometry'
+import { inKernelScope } from './kernel-scope'
 import { cropTo, inputGradPlan, zeroInsert } from './upsample'
 
-export const depthwiseBackpropInput = (
-  backend: WasmBackendLike,
-  dy: TensorInfo,
-  filter: TensorInfo,
-  inputShape: readonly number[],
-  attrs: ConvGradAttrs,
-): TensorInfo => {
+export const depthwiseBackpropInput: InputGradient = (backend, dy, filter, inputShape, attrs) => {
   const g = convGeometry(DepthwiseConv2dNativeBackpropInput, inputShape, filter.shape, dy.shape, attrs, true)
   const [kh, kw, c, m] = filter.shape
   const plan = inputGradPlan(g)

@@ -7,8 +7,10 @@ import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core'
 import type { ConvGradAttrs } from './geometry'
 import type { WasmBackendLike } from './kernel-scope'
 
-type FilterGradient = (b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, filterShape: readonly number[], a: ConvGradAttrs) => TensorInfo
-type InputGradient = (b: WasmBackendLike, dy: TensorInfo, filter: TensorInfo, inputShape: readonly number[], a: ConvGradAttrs) => TensorInfo
+/** x, dy, the filter's shape → dW, on the wasm backend. */
+export type FilterGradient = (b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, filterShape: readonly number[], a: ConvGradAttrs) => TensorInfo
+/** dy, the filter, the input's shape → dx, on the wasm backend. */
+export type InputGradient = (b: WasmBackendLike, dy: TensorInfo, filter: TensorInfo, inputShape: readonly number[], a: ConvGradAttrs) => TensorInfo
 
 /** `{x, dy}` + `filterShape` → dW. */
 export const filterGradientKernel = (kernelName: string, f: FilterGradient): KernelConfig => ({
