@@ -30,6 +30,7 @@ import { decodeConfig, formatErrors, type TrainConfig } from '../train/config'
 import { ModelName, NonEmptyString, byKind, listOf } from '../train/config-codecs'
 import { splitName } from '../eval/cfp'
 import { PamError } from '../util/errors'
+import { readJsonFile } from '../util/json-file'
 
 // -------------------------------------------------------------------------------------------------
 // resolved types
@@ -393,13 +394,7 @@ export const binColumn = (file: string): string => {
 
 /** Reads and decodes a plan file; throws one `PamError` listing every bad field. */
 export const readPlan = (file: string, cfpDefault?: string): Plan => {
-  let raw: unknown
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
-    throw new PamError(`${file}: cannot read the plan (${why})`)
-  }
+  const raw = readJsonFile(file, 'plan')
   const r = decodePlan(raw, cfpDefault)
   if (E.isLeft(r)) throw new PamError(`${file}: invalid plan\n${r.left.map((l) => `  ${l}`).join('\n')}`)
   return r.right

@@ -6,9 +6,9 @@
  */
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import * as fs from 'node:fs'
 import { SYNTH_PARAMETER_RULES } from '../data/synth/synth-config'
 import { PamError } from '../util/errors'
+import { readJsonFile } from '../util/json-file'
 import {
   byKind,
   DropoutRate,
@@ -182,13 +182,7 @@ export const decodeConfig = (raw: unknown): E.Either<string[], TrainConfig> => {
 
 /** Reads and decodes a config file; throws one `PamError` listing every bad field. */
 export const readConfig = (file: string): TrainConfig => {
-  let raw: unknown
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
-    throw new PamError(`${file}: cannot read the config (${why})`)
-  }
+  const raw = readJsonFile(file, 'config')
   const r = decodeConfig(raw)
   if (E.isLeft(r)) throw new PamError(`${file}: invalid config\n${r.left.map((l) => `  ${l}`).join('\n')}`)
   return r.right
