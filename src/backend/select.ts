@@ -7,8 +7,11 @@
  *   tensorflow      @tensorflow/tfjs-node       libtensorflow on the CPU
  *   wasm            @tensorflow/tfjs-backend-wasm  XNNPACK with SIMD, multi-threaded under Node
  *                                               when it starts (PAM_WASM_THREADS=N to size it,
- *                                               1 for the single-threaded build), plus this
- *                                               project's convolution gradient kernels
+ *                                               1 for the single-threaded build), its
+ *                                               multiply-adds fused into FMA where Node has
+ *                                               relaxed SIMD (PAM_WASM_FMA=0 to keep the shipped
+ *                                               binary), plus this project's convolution
+ *                                               gradient kernels
  *   cpu             @tensorflow/tfjs-backend-cpu   plain JavaScript, always there, slowest
  *
  * Without a choice the first that loads is used. The two native packages are optional
@@ -89,14 +92,16 @@ const firstLine = (e: unknown): string => {
 const startWasm = async (env: NodeJS.ProcessEnv): Promise<string> => {
   // Loaded lazily: their imports register kernels and replace the 'wasm' factory.
   const { registerWasmGradientKernels } = require('./wasm-gradients') as typeof import('./wasm-gradients')
-  const threads = require('./wasm-gradients/threads') as typeof import('./wasm-gradients/threads')
+  const loader = require('./wasm-loader/loader') as typeof import('./wasm-loader/loader')
+  const { describeFma } = require('./wasm-fma/prepare') as typeof import('./wasm-fma/prepare')
   registerWasmGradientKernels()
-  threads.useThreadedWasm(threads.wasmThreadsWanted(env))
+  loader.useWasmLoader(loader.wasmLoaderOptions(env))
   if (!(await tf.setBackend('wasm'))) throw new Error(`tf.setBackend('wasm') failed (see the warning above)`)
   const n = (require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()
-  const failed = threads.threadedWasmStatus()?.fallbackReason
+  const s = loader.wasmLoaderStatus()
   const how = n <= 1 ? 'SIMD, 1 thread' : `threaded SIMD, ${n} threads`
-  return `${how}${failed ? ` (threaded build failed: ${failed})` : ''}; convolution gradients registered`
+  const fma = s === undefined ? '' : `; ${describeFma(s.fma)}`
+  return `${how}${fma}${s?.fallbackReason ? ` (this project's loader failed: ${s.fallbackReason})` : ''}; convolution gradients registered`
 }
 
 export const nodeLoader: BackendLoader = {

@@ -78,9 +78,9 @@ t.test('flags', async (t) => {
   await t.rejects(doctorCommand(['--backend', 'metal'], { loader: quietLoader }), { message: 'unknown backend "metal" (from --backend); valid: tensorflow-gpu, tensorflow, wasm, cpu' })
 })
 
-t.test('on this machine: wasm (single-threaded here; threads.test.ts starts the threaded build)', async (t) => {
+t.test('on this machine: wasm (single-threaded here; wasm-loader/loader.test.ts starts the threaded build)', async (t) => {
   const [code, text] = await capture(() => doctorCommand([], { env: { PAM_WASM_THREADS: '1' } }))
   t.equal(code, 0)
-  t.match(text, /wasm +@tensorflow\/tfjs-backend-wasm +in use: SIMD, 1 thread; convolution gradients registered/)
+  t.match(text, /wasm +@tensorflow\/tfjs-backend-wasm +in use: SIMD, 1 thread; fused multiply-add \(\d+ multiply-adds in \d+ functions\); convolution gradients registered/)
   t.match(text, /tensorflow +@tensorflow\/tfjs-node +not installed/)
 })

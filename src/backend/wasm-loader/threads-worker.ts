@@ -1,5 +1,5 @@
 /**
- * Entry of each XNNPACK pthread worker of the threaded wasm build under Node (see threads.ts).
+ * Entry of each XNNPACK pthread worker of the threaded wasm build under Node (see loader.ts).
  *
  * tfjs-backend-wasm ships the Emscripten worker script only as a string (`wasmWorkerContents`),
  * meant for a browser blob URL, which Node's `worker_threads` cannot load. This file is a real
