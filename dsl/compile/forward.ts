@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Padding, Primitive } from '../block'
 import { batchNormTrain } from './batch-norm-train'
+import { globalMaxPool } from './global-max-pool'
 import { preluTrain } from './prelu-train'
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]]
@@ -63,7 +64,7 @@ export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: Fo
     case 'Dropout':
       return ctx.training && p.rate > 0 ? tf.dropout(x, p.rate, undefined, ctx.seed) : x
     case 'GlobalPool':
-      return p.mode === 'avg' ? tf.mean(x, [1, 2], true) : tf.max(x, [1, 2], true)
+      return p.mode === 'avg' ? tf.mean(x, [1, 2], true) : globalMaxPool(x)
     case 'Subsample':
       // MaxPool2d(1, s) in PyTorch: a 1×1 window only picks every s-th pixel
       return p.stride === 1 ? x : tf.maxPool(x as tf.Tensor4D, 1, p.stride, 'valid')
