@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Padding, Primitive } from '../block'
+import { batchNormInfer } from './batch-norm-infer'
 import { batchNormTrain } from './batch-norm-train'
 import { globalMaxPool } from './global-max-pool'
 import { preluTrain } from './prelu-train'
@@ -46,7 +47,7 @@ export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: Fo
     case 'BatchNorm':
       return ctx.training
         ? batchNormTraining(x, w, p.epsilon, ctx)
-        : tf.batchNorm(x, w.moving_mean, w.moving_variance, w.beta, w.gamma, p.epsilon)
+        : batchNormInfer(x, w.moving_mean, w.moving_variance, w.beta, w.gamma, p.epsilon)
     case 'PRelu':
       return ctx.training ? preluTrain(x, w.alpha) : tf.prelu(x, w.alpha)
     case 'Relu':
