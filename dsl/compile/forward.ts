@@ -8,6 +8,7 @@ import { batchNormInfer } from './batch-norm-infer'
 import { batchNormTrain } from './batch-norm-train'
 import { globalMaxPool } from './global-max-pool'
 import { preluTrain } from './prelu-train'
+import { subsample } from './subsample'
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]]
 
@@ -67,8 +68,9 @@ export const forwardPrimitive = (p: Primitive, x: tf.Tensor, w: Weights, ctx: Fo
     case 'GlobalPool':
       return p.mode === 'avg' ? tf.mean(x, [1, 2], true) : globalMaxPool(x)
     case 'Subsample':
-      // MaxPool2d(1, s) in PyTorch: a 1×1 window only picks every s-th pixel
-      return p.stride === 1 ? x : tf.maxPool(x as tf.Tensor4D, 1, p.stride, 'valid')
+      // MaxPool2d(1, s) in PyTorch: a 1×1 window only picks every s-th pixel (see subsample.ts
+      // for why not tf.maxPool)
+      return subsample(x as tf.Tensor4D, p.stride)
     case 'Normalize':
       return tf.div(tf.sub(x, p.offset), p.divisor)
   }
