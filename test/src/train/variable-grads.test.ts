@@ -1,36 +1,11 @@
 import t from 'tap'
 import * as tf from '@tensorflow/tfjs-core'
-import * as E from 'fp-ts/Either'
-import { compile } from '../../../dsl/compile/compile'
-import { cosines, marginLogitsFromCosines, PAPER_HEAD, softmaxCrossEntropy } from '../../../models/arcface'
-import { buildModel } from '../../../models/zoo'
 import { registerWasmGradientKernels } from '../../../src/backend/wasm-gradients'
 import { variableGrads } from '../../../src/train/variable-grads'
+import { smallIrPamArcFace } from '../../helpers/ir-pam-arcface'
 import { useBackend } from '../../helpers/wasm'
 
-const SIZE = 48
-const N = 6
-
-/** A small IR + PAM model with an ArcFace loss: every kind of node the training step records. */
-const setup = () => {
-  const block = E.getOrElseW((e: string) => { throw new Error(e) })(buildModel('IR18+PAM12', { size: SIZE, width: 1 / 16, embedding: 16, dropout: 0 }))
-  const model = E.getOrElseW(() => { throw new Error('compile') })(compile(block, { input: [SIZE, SIZE, 3], seed: 3 }))
-  const head = tf.variable(tf.randomNormal([16, 4], 0, 0.1, 'float32', 7), true)
-  const x = tf.randomUniform([N, SIZE, SIZE, 3], 0, 255, 'float32', 5)
-  const yaw = tf.tensor2d([-60, -20, 0, 10, 45, 90], [N, 1])
-  const labels = tf.tensor1d([0, 1, 2, 3, 0, 1], 'int32')
-  const loss = () =>
-    tf.tidy(() => {
-      const e = model.apply([x, yaw], { training: true }) as tf.Tensor2D
-      return softmaxCrossEntropy(marginLogitsFromCosines(PAPER_HEAD, cosines(e, head as tf.Tensor as tf.Tensor2D), labels), labels) as tf.Scalar
-    })
-  const vars = [...model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val), head]
-  const dispose = () => {
-    tf.dispose([head, x, yaw, labels])
-    model.dispose()
-  }
-  return { loss, vars, dispose }
-}
+const setup = () => smallIrPamArcFace()
 
 for (const backend of ['cpu', 'wasm'] as const) {
   t.test(`${backend}: the same gradients as tf.variableGrads, bit for bit, without leaks`, async (t) => {

@@ -6,16 +6,11 @@
  */
 import t from 'tap'
 import * as tf from '@tensorflow/tfjs-core'
-import * as E from 'fp-ts/Either'
-import { compile } from '../../../../dsl/compile/compile'
-import { cosines, marginLogitsFromCosines, PAPER_HEAD, softmaxCrossEntropy } from '../../../../models/arcface'
-import { buildModel } from '../../../../models/zoo'
 import { registerWasmGradientKernels } from '../../../../src/backend/wasm-gradients'
 import { variableGrads } from '../../../../src/train/variable-grads'
+import { smallIrPamArcFace } from '../../../helpers/ir-pam-arcface'
 import { useBackend } from '../../../helpers/wasm'
 
-const SIZE = 48
-const N = 6
 /**
  * Largest |wasm − cpu| of each gradient over its largest |cpu|, floored at 1e-3 of the largest
  * |cpu| of all: the betas before a training-mode BatchNorm (and the bias before the embedding's)
@@ -32,25 +27,12 @@ interface Run {
 }
 
 const run = (weights?: Float32Array[]): Run => {
-  const block = E.getOrElseW((e: string) => { throw new Error(e) })(buildModel('IR18+PAM12', { size: SIZE, width: 1 / 16, embedding: 16, dropout: 0 }))
-  const model = E.getOrElseW(() => { throw new Error('compile') })(compile(block, { input: [SIZE, SIZE, 3], seed: 3 }))
-  if (weights) model.setWeights(weights.map((w, i) => tf.tensor(w, model.getWeights()[i].shape)))
-  const head = tf.variable(tf.randomNormal([16, 4], 0, 0.1, 'float32', 7), true, 'head')
-  const x = tf.randomUniform([N, SIZE, SIZE, 3], 0, 255, 'float32', 5)
-  const yaw = tf.tensor2d([-60, -20, 0, 10, 45, 90], [N, 1])
-  const labels = tf.tensor1d([0, 1, 2, 3, 0, 1], 'int32')
-  const loss = () =>
-    tf.tidy(() => {
-      const e = model.apply([x, yaw], { training: true }) as tf.Tensor2D
-      return softmaxCrossEntropy(marginLogitsFromCosines(PAPER_HEAD, cosines(e, head as tf.Tensor as tf.Tensor2D), labels), labels) as tf.Scalar
-    })
-  const vars = [...model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val), head]
-  const names = [...model.trainableWeights.map((w) => w.originalName), 'head']
-  const g = variableGrads(loss, vars)
-  const grads = new Map(vars.map((v, i) => [names[i], g.grads[v.name].dataSync() as Float32Array]))
-  const result = { loss: g.value.dataSync()[0], grads, weights: model.getWeights().map((w) => w.dataSync() as Float32Array) }
-  tf.dispose([g.value, ...Object.values(g.grads), head, x, yaw, labels])
-  model.dispose()
+  const m = smallIrPamArcFace(weights)
+  const g = variableGrads(m.loss, m.vars)
+  const grads = new Map(m.vars.map((v, i) => [m.names[i], g.grads[v.name].dataSync() as Float32Array]))
+  const result = { loss: g.value.dataSync()[0], grads, weights: m.model.getWeights().map((w) => w.dataSync() as Float32Array) }
+  tf.dispose([g.value, ...Object.values(g.grads)])
+  m.dispose()
   return result
 }
 
