@@ -30,3 +30,12 @@ for (const mode of ['train', 'infer']) {
   const [a, b] = [groups.get(`${mode} IR50`), groups.get(`${mode} IR50+PAM12`)]
   if (a && b) console.log(`${mode}: IR50+PAM12 / IR50 step time, tfjs ${f(ms(b, 'tfjs') / ms(a, 'tfjs'), 3)}×, PyTorch ${f(ms(b, 'pytorch') / ms(a, 'pytorch'), 3)}×`)
 }
+// Per round, adjacent measurements share the host's speed better than the medians do: the
+// ratios taken inside each round, then their median.
+const rounds = [...new Set(lines.map((l) => l.round))]
+const inRound = (mode, model, label, r) => lines.find((l) => l.mode === mode && l.model === model && l.label === label && l.round === r)
+for (const mode of ['train', 'infer']) {
+  const pam = rounds.map((r) => [inRound(mode, 'IR50', 'tfjs', r), inRound(mode, 'IR50+PAM12', 'tfjs', r)]).filter(([a, b]) => a && b).map(([a, b]) => b.msPerStep / a.msPerStep)
+  const vsTorch = rounds.flatMap((r) => ['IR50', 'IR50+PAM12'].map((m) => [inRound(mode, m, 'tfjs', r), inRound(mode, m, 'pytorch', r)])).filter(([a, b]) => a && b).map(([a, b]) => a.imagesPerSecond / b.imagesPerSecond)
+  if (pam.length) console.log(`${mode} per round: IR50+PAM12 / IR50 step time ${pam.map((x) => x.toFixed(3)).join(', ')} (median ${median(pam).toFixed(3)}); tfjs / PyTorch ${vsTorch.map((x) => x.toFixed(2)).join(', ')} (median ${median(vsTorch).toFixed(2)})`)
+}
