@@ -1,7 +1,7 @@
 /**
  * Whether this Node can run WebAssembly relaxed SIMD, turning it on where it is behind a flag.
  *
- * V8 ships relaxed SIMD from 11.4 (Node 22); Node 20's V8 11.3 has it complete behind
+ * V8 ships relaxed SIMD from 11.4 (Node 21 and later); Node 20's V8 11.3 has it complete behind
  * `--experimental-wasm-relaxed-simd`. V8 reads wasm feature flags when it validates a module, so
  * setting the flag at run time, before the backend's module is compiled, is enough (the test of
  * this file checks that it is, on the Node that runs it).

@@ -33,9 +33,14 @@ export const MAX_WASM_THREADS = 8
 
 const START_TIMEOUT_MS = 30_000
 
+interface WorkerLike {
+  terminate(): unknown
+  unref(): unknown
+}
+
 interface PThreadLike {
-  unusedWorkers: { terminate(): unknown }[]
-  runningWorkers: { unref(): unknown }[]
+  unusedWorkers: WorkerLike[]
+  runningWorkers: WorkerLike[]
 }
 
 interface EmscriptenModule {
@@ -72,7 +77,8 @@ const startModule = async (threads: number, fma: boolean): Promise<{ module: Ems
   // Emscripten ignores a failing instantiateWasm; this makes it the start's rejection.
   let instantiateFailed: (e: unknown) => void = () => undefined
   const failed = new Promise<never>((_, reject) => (instantiateFailed = reject))
-  const starting = factory({
+  // Emscripten's Module is this object: the glue attaches PThread to it before instantiating.
+  const config: Record<string, unknown> & { PThread?: PThreadLike } = {
     locateFile: (file: string, prefix: string) =>
       file.endsWith('.worker.js') ? path.join(__dirname, 'threads-worker.js') : file.endsWith('.wasm') ? binary : prefix + file,
     // Each worker evaluates this file to get the module factory.
@@ -82,14 +88,21 @@ const startModule = async (threads: number, fma: boolean): Promise<{ module: Ems
       wasmApi.instantiate(prepared.bytes, imports).then((r) => receive(r.instance, r.module), instantiateFailed)
       return {}
     },
-  })
+  }
+  const starting = factory(config)
   // A worker that cannot start leaves Emscripten waiting forever; give up instead.
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`wasm did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
     timer.unref()
   })
-  const module = await Promise.race([starting, failed, timeout]).finally(() => clearTimeout(timer))
+  const module = await Promise.race([starting, failed, timeout])
+    .catch((e: unknown) => {
+      // A start that failed half way leaves pre-spawned workers that would keep Node alive.
+      for (const w of [...(config.PThread?.unusedWorkers ?? []), ...(config.PThread?.runningWorkers ?? [])]) w.terminate()
+      throw e
+    })
+    .finally(() => clearTimeout(timer))
   // The bridge tfjs' own loader attaches (backend_wasm.js `init`).
   module.tfjs = {
     init: module.cwrap('init', null, []),
