@@ -38,6 +38,7 @@ export const moduleWith = (code: number[], v128Locals = 3): Uint8Array => {
 export const LOAD_ABC = [0, 1, 2].flatMap((i) => [...OP.i32Const0, ...OP.v128Load(16 * i), ...OP.localSet(i)])
 
 interface WasmGlobal {
+  validate(b: Uint8Array): boolean
   Module: new (b: Uint8Array) => object
   Instance: new (m: object, imports: object) => { exports: { f(): void; m: { buffer: ArrayBuffer } } }
 }
@@ -51,3 +52,6 @@ export const runWith = (bytes: Uint8Array, a: number[], b: number[], c: number[]
   instance.exports.f()
   return Array.from(mem.subarray(12, 16))
 }
+
+/** `WebAssembly.validate` (the project compiles without DOM typings). */
+export const validate = (bytes: Uint8Array): boolean => W.validate(bytes)

@@ -143,8 +143,8 @@ export interface WasmLoaderStatus {
 let status: WasmLoaderStatus | undefined
 export const wasmLoaderStatus = (): WasmLoaderStatus | undefined => status
 
-/** The options our factory was installed with, once it is the registered 'wasm' one. */
-let installed: WasmLoaderOptions | undefined
+/** Whether our factory is the registered 'wasm' one. */
+let installed = false
 
 /**
  * Makes the next `tf.setBackend('wasm')` start the backend through this loader, falling back to
@@ -156,8 +156,8 @@ export const useWasmLoader = (options: WasmLoaderOptions = wasmLoaderOptions()):
   const engine = tf.engine()
   const entry = engine.registryFactory.wasm
   if (entry === undefined || engine.registry.wasm !== undefined) return false
-  if (installed !== undefined) return true
-  installed = options
+  if (installed) return true
+  installed = true
   const stock = entry.factory
   tf.removeBackend('wasm')
   tf.registerBackend(

@@ -4,9 +4,8 @@ import * as path from 'path'
 import { fuseMultiplyAdd } from '../../../../src/backend/wasm-fma/fuse-multiply-add'
 import { WasmFormatError } from '../../../../src/backend/wasm-fma/leb128'
 import { enableRelaxedSimd } from '../../../../src/backend/wasm-fma/relaxed-simd'
-import { LOAD_ABC, moduleWith, OP, runWith } from '../../../helpers/wasm-module'
+import { LOAD_ABC, moduleWith, OP, runWith, validate } from '../../../helpers/wasm-module'
 
-const W = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly
 const relaxed = enableRelaxedSimd()
 const store = (expr: number[]) => [...OP.i32Const0, ...expr, ...OP.v128Store(48)]
 
@@ -99,7 +98,7 @@ t.test("tfjs-backend-wasm's SIMD binaries: XNNPACK's multiply-adds fuse and the 
     const original = backendBinary(name)
     const fused = fuseMultiplyAdd(original)
     t.ok(fused.counts.madd > 1000, `${name}: ${fused.counts.madd} multiply-adds in ${fused.counts.functions} functions`)
-    t.ok(W.validate(fused.bytes), `${name}: valid`)
+    t.ok(validate(fused.bytes), `${name}: valid`)
     t.same(fuseMultiplyAdd(fused.bytes).counts, { madd: 0, nmadd: 0, functions: 0 }, `${name}: a second pass finds nothing`)
   }
   const plain = backendBinary('tfjs-backend-wasm.wasm')
